@@ -1,0 +1,38 @@
+package org.postern.api;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An opening in the firewall: {@code source} may reach {@code ports} (on {@code destination}, or on any
+ * local address when it is null) until {@code expiresAt}. Immutable; firewall backends render it into
+ * their own rule syntax.
+ *
+ * @param id          a short unique identifier, shown by {@code spa:grants} and taken by {@code spa:revoke}
+ * @param source      the address let in (the message's allow IP, or the packet source for 0.0.0.0)
+ * @param destination the packet's destination when the rule is bound to it, else null
+ * @param ports       the proto/port pairs opened, at least one
+ * @param expiresAt   when the opening closes (server clock)
+ * @param stanza      the name of the access stanza that granted it
+ */
+public record AccessGrant(String id, InetAddress source, InetAddress destination, List<PortSpec> ports,
+        Instant expiresAt, String stanza) {
+
+    public AccessGrant {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        ports = List.copyOf(ports);
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("a grant opens at least one port");
+        }
+        stanza = stanza == null ? "" : stanza;
+    }
+
+    /** The same opening with a new expiry (a re-knock extends a live grant). */
+    public AccessGrant withExpiry(Instant newExpiry) {
+        return new AccessGrant(id, source, destination, ports, newExpiry, stanza);
+    }
+}

@@ -1,0 +1,45 @@
+package org.postern.fko;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/** An HMAC key ({@code HMAC_KEY} raw bytes or decoded {@code HMAC_KEY_BASE64}) and its algorithm. */
+public final class HmacKey {
+
+    private final byte[] key;
+    private final HmacType type;
+
+    public HmacKey(byte[] key, HmacType type) {
+        Objects.requireNonNull(key, "key");
+        if (key.length == 0) {
+            throw new IllegalArgumentException("empty HMAC key");
+        }
+        this.key = key.clone();
+        this.type = Objects.requireNonNull(type, "type");
+    }
+
+    public HmacType type() {
+        return type;
+    }
+
+    /** The MAC of {@code data}, as unpadded base64. */
+    public String macBase64(byte[] data) {
+        return SpaBase64.encode(type.mac(key, data));
+    }
+
+    /** Whether this key's bytes equal {@code other} (fwknop refuses an HMAC key equal to the cipher key). */
+    public boolean sameBytes(byte[] other) {
+        return Arrays.equals(key, other);
+    }
+
+    /** A copy of the key bytes. */
+    public byte[] bytes() {
+        return key.clone();
+    }
+
+    /** Never prints the key. */
+    @Override
+    public String toString() {
+        return "HmacKey[" + key.length + " bytes, " + type + "]";
+    }
+}
