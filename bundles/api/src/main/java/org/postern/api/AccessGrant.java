@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * @param id          a short unique identifier, shown by {@code spa:grants} and taken by {@code spa:revoke}
  * @param source      the address let in (the message's allow IP, or the packet source for 0.0.0.0)
- * @param destination the packet's destination when the rule is bound to it, else null
+ * @param destination the packet's destination address when known, else null; a backend binds its rules
+ *                    to it only where configured to (fwknop's ENABLE_DESTINATION_RULE)
  * @param ports       the proto/port pairs opened, at least one
  * @param expiresAt   when the opening closes (server clock)
  * @param stanza      the name of the access stanza that granted it

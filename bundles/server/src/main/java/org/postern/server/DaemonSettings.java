@@ -1,0 +1,172 @@
+package org.postern.server;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * fwknopd.conf as the daemon uses it: every keyword with fwknop 2.6.10's default, {@code $NAME} expansion,
+ * validation that names file, line and keyword, and the command-line overrides of {@code bin/fwknopd}.
+ */
+final class DaemonSettings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DaemonSettings.class);
+
+    /** Keywords and their defaults (fwknopd_common.h). */
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    /** Keywords read and honoured, or harmless here (logging/locale knobs, pcap loop tuning Postern does not need). */
+    private static final Set<String> HONOURED = Set.of("PCAP_INTF", "PCAP_FILTER", "ENABLE_PCAP_PROMISC",
+            "ENABLE_PCAP_ANY_DIRECTION", "MAX_SNIFF_BYTES", "ENABLE_UDP_SERVER", "UDPSERV_PORT", "ENABLE_SPA_PACKET_AGING",
+            "MAX_SPA_PACKET_AGE", "ENABLE_DIGEST_PERSISTENCE", "DIGEST_FILE", "FLUSH_IPT_AT_INIT", "FLUSH_IPT_AT_EXIT",
+            "IPT_INPUT_ACCESS", "ENABLE_IPT_COMMENT_CHECK", "FIREWALL_EXE", "ENABLE_DESTINATION_RULE",
+            "ENABLE_RULE_PREPEND", "FWKNOP_RUN_DIR", "FWKNOP_CONF_DIR", "ACCESS_FILE", "FWKNOP_PID_FILE", "VERBOSE",
+            "LOCALE", "SYSLOG_IDENTITY", "SYSLOG_FACILITY", "PCAP_DISPATCH_COUNT", "PCAP_LOOP_SLEEP",
+            "UDPSERV_SELECT_TIMEOUT", "RULES_CHECK_THRESHOLD", "CMD_EXEC_TIMEOUT", "EXIT_AT_INTF_DOWN",
+            "ENABLE_NAT_DNS", "GPG_HOME_DIR", "GPG_EXE", "SUDO_EXE");
+
+    /** Keywords whose default is off: present with an enabling value they are not supported yet. */
+    private static final Set<String> NOT_YET_WHEN_ENABLED = Set.of("ENABLE_IPT_FORWARDING", "ENABLE_IPT_LOCAL_NAT",
+            "ENABLE_IPT_SNAT", "ENABLE_IPT_OUTPUT", "ENABLE_TCP_SERVER", "ENABLE_SPA_OVER_HTTP",
+            "ENABLE_X_FORWARDED_FOR", "ENABLE_NFQ_CAPTURE", "ALLOW_ANY_USER_AGENT");
+
+    static {
+        DEFAULTS.put("PCAP_INTF", "eth0");
+        DEFAULTS.put("PCAP_FILTER", "udp port 62201");
+        DEFAULTS.put("ENABLE_PCAP_PROMISC", "N");
+        DEFAULTS.put("ENABLE_PCAP_ANY_DIRECTION", "N");
+        DEFAULTS.put("MAX_SNIFF_BYTES", "1500");
+        DEFAULTS.put("ENABLE_UDP_SERVER", "N");
+        DEFAULTS.put("UDPSERV_PORT", "62201");
+        DEFAULTS.put("ENABLE_SPA_PACKET_AGING", "Y");
+        DEFAULTS.put("MAX_SPA_PACKET_AGE", "120");
+        DEFAULTS.put("ENABLE_DIGEST_PERSISTENCE", "Y");
+        DEFAULTS.put("FWKNOP_RUN_DIR", "/var/run/fwknop");
+        DEFAULTS.put("FWKNOP_CONF_DIR", "/etc/fwknop");
+        DEFAULTS.put("DIGEST_FILE", "$FWKNOP_RUN_DIR/digest.cache");
+        DEFAULTS.put("FWKNOP_PID_FILE", "$FWKNOP_RUN_DIR/fwknopd.pid");
+        DEFAULTS.put("ACCESS_FILE", "$FWKNOP_CONF_DIR/access.conf");
+        DEFAULTS.put("FLUSH_IPT_AT_INIT", "Y");
+        DEFAULTS.put("FLUSH_IPT_AT_EXIT", "Y");
+        DEFAULTS.put("IPT_INPUT_ACCESS", "ACCEPT, filter, INPUT, 1, FWKNOP_INPUT, 1");
+        DEFAULTS.put("ENABLE_IPT_COMMENT_CHECK", "Y");
+        DEFAULTS.put("FIREWALL_EXE", "/usr/sbin/iptables");
+        DEFAULTS.put("ENABLE_DESTINATION_RULE", "N");
+        DEFAULTS.put("ENABLE_RULE_PREPEND", "N");
+    }
+
+    private final Map<String, ConfigLine> lines;
+    private final Map<String, String> overrides;
+    private final List<String> notices;
+
+    private DaemonSettings(Map<String, ConfigLine> lines, Map<String, String> overrides, List<String> notices) {
+        this.lines = lines;
+        this.overrides = overrides;
+        this.notices = notices;
+    }
+
+    /**
+     * Reads fwknopd.conf (or uses defaults when {@code file} is null) and applies command-line overrides
+     * (keyword to value).
+     */
+    static DaemonSettings load(Path file, Map<String, String> overrides) throws ConfigException {
+        List<ConfigLine> read = file == null ? List.of() : FwknopConfigReader.read(file);
+        Map<String, ConfigLine> byKeyword = new LinkedHashMap<>();
+        List<String> notices = new ArrayList<>();
+        for (ConfigLine l : read) {
+            if (l.value().isEmpty()) {
+                throw l.error("has no value");
+            }
+            if (NOT_YET_WHEN_ENABLED.contains(l.keyword())) {
+                if (l.bool()) {
+                    notices.add("not supported yet: " + l.keyword() + " at " + l.where());
+                }
+            } else if (!HONOURED.contains(l.keyword())) {
+                notices.add((DEFAULTS.containsKey(l.keyword()) ? "not supported yet: " : "unknown or not supported yet: ")
+                        + l.keyword() + " at " + l.where());
+            }
+            byKeyword.put(l.keyword(), l);
+        }
+        DaemonSettings s = new DaemonSettings(byKeyword, new HashMap<>(overrides), notices);
+        s.validate();
+        return s;
+    }
+
+    private void validate() throws ConfigException {
+        intValue("MAX_SPA_PACKET_AGE", 1, 100000);
+        intValue("UDPSERV_PORT", 1, 65535);
+        intValue("MAX_SNIFF_BYTES", 1, 65535);
+        String spec = value("IPT_INPUT_ACCESS");
+        if (!spec.matches("[A-Za-z0-9_ ,]+") || spec.split(",").length != 6) {
+            throw errorFor("IPT_INPUT_ACCESS", "must be six comma-separated fields of [A-Za-z0-9_ ]");
+        }
+    }
+
+    /** Lines to log at start: keywords present but not (yet) honoured, each with file:line. */
+    List<String> notices() {
+        return notices;
+    }
+
+    /** The effective value, with overrides, defaults and one level of {@code $NAME} expansion. */
+    String value(String keyword) {
+        String v = overrides.get(keyword);
+        if (v == null) {
+            ConfigLine l = lines.get(keyword);
+            v = l != null ? l.value() : DEFAULTS.get(keyword);
+        }
+        if (v != null && v.startsWith("$")) {
+            int end = 1;
+            while (end < v.length() && (Character.isLetterOrDigit(v.charAt(end)) || v.charAt(end) == '_')) {
+                end++;
+            }
+            String ref = value(v.substring(1, end));
+            if (ref != null) {
+                v = ref + v.substring(end);
+            }
+        }
+        return v;
+    }
+
+    boolean bool(String keyword) {
+        String v = value(keyword);
+        return v != null && !v.isEmpty() && (v.charAt(0) == 'y' || v.charAt(0) == 'Y');
+    }
+
+    int intValue(String keyword, int min, int max) throws ConfigException {
+        String v = value(keyword);
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i < min || i > max) {
+                throw errorFor(keyword, "must be " + min + ".." + max + ", got " + v);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw errorFor(keyword, "not a number: '" + v + "'");
+        }
+    }
+
+    /** Where a keyword's value came from, for messages and {@code spa:stanzas}-style displays. */
+    String origin(String keyword) {
+        if (overrides.containsKey(keyword)) {
+            return "command line";
+        }
+        ConfigLine l = lines.get(keyword);
+        return l != null ? l.where() : "default";
+    }
+
+    private ConfigException errorFor(String keyword, String problem) {
+        ConfigLine l = lines.get(keyword);
+        return l != null ? l.error(problem) : new ConfigException(origin(keyword) + ": " + keyword + ": " + problem);
+    }
+
+    void logNotices() {
+        notices.forEach(LOG::warn);
+    }
+}

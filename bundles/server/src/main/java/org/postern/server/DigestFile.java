@@ -1,0 +1,116 @@
+package org.postern.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.postern.api.RefusalReason;
+import org.postern.api.ReplayCache;
+import org.postern.api.ReplayRecord;
+import org.postern.api.SpaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replay cache, durable in fwknop's {@code digest.cache} format: a header line, then one line per
+ * accepted packet {@code <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>}. A digest is on
+ * disk (forced) before {@link #addIfAbsent} returns true, so a crash never loses an accepted digest. An
+ * existing fwknop digest.cache is read as is. Without persistence it holds digests in memory only.
+ */
+final class DigestFile implements ReplayCache, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DigestFile.class);
+    static final String HEADER = "# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n";
+
+    private final Set<String> digests = ConcurrentHashMap.newKeySet();
+    private final Path file;
+    private FileChannel channel;
+
+    /** A cache backed by {@code file}, or memory-only when {@code file} is null. */
+    DigestFile(Path file) throws IOException {
+        this.file = file;
+        if (file == null) {
+            return;
+        }
+        if (Files.exists(file)) {
+            int n = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                int sp = t.indexOf(' ');
+                digests.add(sp < 0 ? t : t.substring(0, sp));
+                n++;
+            }
+            LOG.info("Replay cache {}: {} digests loaded", file, n);
+        } else {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            Files.writeString(file, HEADER, StandardCharsets.ISO_8859_1, StandardOpenOption.CREATE_NEW);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system
+            }
+        }
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    @Override
+    public boolean contains(String digest) {
+        return digests.contains(digest);
+    }
+
+    @Override
+    public boolean addIfAbsent(String digest, ReplayRecord r) throws SpaException {
+        if (!digests.add(digest)) {
+            return false;
+        }
+        if (channel == null) {
+            return true;
+        }
+        String line = digest + ' ' + r.protocol() + ' ' + r.sourceAddress() + ' ' + r.sourcePort() + ' '
+                + r.destinationAddress() + ' ' + r.destinationPort() + ' ' + r.epochSeconds() + '\n';
+        try {
+            synchronized (this) {
+                ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.ISO_8859_1));
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+                channel.force(false);
+            }
+            return true;
+        } catch (IOException e) {
+            // the digest stays known in memory, so this packet and its replays are still refused
+            LOG.error("Replay cache {} cannot be written: {}", file, e.toString());
+            throw new SpaException(RefusalReason.REPLAY_CACHE_UNAVAILABLE, "digest file not writable: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public int size() {
+        return digests.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.warn("Closing replay cache {}: {}", file, e.toString());
+            }
+            channel = null;
+        }
+    }
+}

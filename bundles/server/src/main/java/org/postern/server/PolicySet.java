@@ -1,0 +1,14 @@
+package org.postern.server;
+
+import java.util.List;
+
+/**
+ * The configuration the pipeline applies, swapped as a whole on reload.
+ *
+ * @param stanzas          access stanzas in trial order
+ * @param packetAging      ENABLE_SPA_PACKET_AGING
+ * @param maxPacketAge     MAX_SPA_PACKET_AGE seconds
+ * @param testMode         fwknopd -t: decide but change nothing
+ */
+record PolicySet(List<AccessStanza> stanzas, boolean packetAging, int maxPacketAge, boolean testMode) {
+}
