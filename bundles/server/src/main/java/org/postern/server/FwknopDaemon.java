@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * The SPA daemon: reads fwknopd.conf and access.conf, runs the pipeline behind the {@link PacketSink}
  * service that capture sources feed, and keeps the live grants.
  */
-@Component(configurationPid = "org.postern.server", service = {PacketSink.class, GrantRegistry.class,
+@Component(configurationPid = "org.postern.server", immediate = true, service = {PacketSink.class, GrantRegistry.class,
         StanzaCatalog.class})
 @Designate(ocd = ServerConfig.class)
 public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCatalog {
@@ -46,7 +46,7 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
     private static final Logger LOG = LoggerFactory.getLogger(FwknopDaemon.class);
 
     private final Map<String, SpaCipher> ciphers = new ConcurrentHashMap<>();
-    private volatile FirewallBackend firewall;
+    private final FirewallSlot firewall = new FirewallSlot();
 
     private final DigestFile replay;
     private final LiveGrants grants;
@@ -72,7 +72,7 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
                     settings.intValue("MAX_SPA_PACKET_AGE", 1, 100000), launch.testMode());
             Path digestPath = settings.bool("ENABLE_DIGEST_PERSISTENCE") ? Paths.get(settings.value("DIGEST_FILE")) : null;
             this.replay = new DigestFile(digestPath);
-            this.grants = new LiveGrants(() -> firewall, Clock.systemUTC());
+            this.grants = new LiveGrants(firewall, Clock.systemUTC());
             this.pipeline = new Pipeline(policy, replay, new StanzaTrial(ciphers::get), grants, new RefusalCounters(),
                     Clock.systemUTC());
             writePid(launch.pidFile() != null ? launch.pidFile()
@@ -122,13 +122,12 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindFirewall(FirewallBackend fw) {
-        firewall = fw;
+        firewall.set(fw);
         LOG.info("Firewall backend in force: {}", fw.name());
     }
 
     void unbindFirewall(FirewallBackend fw) {
-        if (firewall == fw) {
-            firewall = null;
+        if (firewall.clear(fw)) {
             LOG.warn("Firewall backend {} went away", fw.name());
         }
     }
@@ -184,6 +183,7 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
             putIf(o, "PCAP_FILTER", prop.apply("postern.pcap.filter"));
             putIf(o, "DIGEST_FILE", prop.apply("postern.digest.file"));
             putIf(o, "FWKNOP_PID_FILE", prop.apply("postern.pid.file"));
+            putIf(o, "FWKNOP_RUN_DIR", prop.apply("postern.run.dir"));
             if (Boolean.parseBoolean(prop.apply("postern.udp.server"))) {
                 o.put("ENABLE_UDP_SERVER", "Y");
             }

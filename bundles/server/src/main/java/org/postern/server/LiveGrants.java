@@ -14,7 +14,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 import org.postern.api.AccessGrant;
 import org.postern.api.FirewallBackend;
@@ -36,7 +35,10 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveGrants.class);
     private static final int REVOKE_RETRIES = 5;
 
-    private final Supplier<FirewallBackend> backend;
+    /** How long a grant waits for a backend when none is bound. */
+    static final Duration BACKEND_WAIT = Duration.ofSeconds(5);
+
+    private final FirewallSlot backend;
     private final Clock clock;
     private final ScheduledThreadPoolExecutor timer;
     private final AtomicLong ids = new AtomicLong();
@@ -52,7 +54,7 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
         }
     }
 
-    LiveGrants(Supplier<FirewallBackend> backend, Clock clock) {
+    LiveGrants(FirewallSlot backend, Clock clock) {
         this.backend = backend;
         this.clock = clock;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -66,7 +68,7 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
     /** Opens (or extends) access; on failure nothing stays applied. */
     AccessGrant open(InetAddress source, InetAddress destination, List<PortSpec> ports, int timeoutSeconds,
             String stanza) throws SpaException {
-        FirewallBackend fw = backend.get();
+        FirewallBackend fw = backend.await(BACKEND_WAIT);
         if (fw == null) {
             throw new SpaException(RefusalReason.NO_FIREWALL, "no firewall backend is available");
         }
@@ -123,7 +125,7 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
     }
 
     private boolean close(AccessGrant g) {
-        FirewallBackend fw = backend.get();
+        FirewallBackend fw = backend.current();
         if (fw == null) {
             LOG.error("No firewall backend to close grant {}", describe(g));
             return false;

@@ -65,12 +65,18 @@ class PipelineTest {
         }
     };
 
+    FirewallSlot slot() {
+        FirewallSlot s = new FirewallSlot();
+        s.set(backend);
+        return s;
+    }
+
     Pipeline pipeline(String accessConf, DigestFile cache) throws Exception {
         Path access = dir.resolve("access.conf");
         Files.writeString(access, accessConf);
         List<AccessStanza> stanzas = new AccessConfParser().parse(access);
         return new Pipeline(new PolicySet(stanzas, true, 120, false), cache, new StanzaTrial(t -> cipher),
-                new LiveGrants(() -> backend, clock), new RefusalCounters(), clock);
+                new LiveGrants(slot(), clock), new RefusalCounters(), clock);
     }
 
     static String stanza(String extra) {

@@ -1,0 +1,38 @@
+package org.postern.shell;
+
+import java.util.Optional;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.postern.api.AccessGrant;
+import org.postern.api.GrantRegistry;
+
+@Command(scope = "spa", name = "revoke", description = "Closes a live grant now")
+@Service
+public class RevokeCommand extends SpaCommand {
+
+    @Argument(index = 0, name = "id", description = "The grant id, as spa:grants shows it", required = true)
+    @Completion(GrantIdCompleter.class)
+    String id;
+
+    @Reference(optional = true)
+    GrantRegistry registry;
+
+    @Override
+    public Object execute() {
+        if (registry == null) {
+            return absent("grant registry");
+        }
+        Optional<AccessGrant> revoked = registry.revoke(id);
+        if (revoked.isEmpty()) {
+            throw new IllegalArgumentException("no live grant with id " + id);
+        }
+        AccessGrant grant = revoked.get();
+        out().println("revoked " + grant.id() + ": " + grant.source().getHostAddress() + " "
+                + GrantsCommand.ports(grant.ports()) + (grant.stanza().isEmpty() ? "" : " (" + grant.stanza() + ")"));
+        return null;
+    }
+}

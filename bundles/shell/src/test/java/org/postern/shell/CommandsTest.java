@@ -1,0 +1,213 @@
+package org.postern.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+import org.postern.api.AccessGrant;
+import org.postern.api.AccessStanzaView;
+import org.postern.api.CaptureSource;
+import org.postern.api.FirewallBackend;
+import org.postern.api.FirewallException;
+import org.postern.api.GrantRegistry;
+import org.postern.api.PortSpec;
+import org.postern.api.StanzaCatalog;
+
+class CommandsTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    private <C extends SpaCommand> C wire(C command) {
+        command.out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        command.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        command.noFormat = true;
+        return command;
+    }
+
+    private String output() {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private static AccessGrant grant(String id, String source, String ports, long secondsLeft) throws Exception {
+        return new AccessGrant(id, InetAddress.getByName(source), null, PortSpec.parseList(ports),
+                NOW.plusSeconds(secondsLeft), "access.conf:1");
+    }
+
+    private static final class Registry implements GrantRegistry {
+        final List<AccessGrant> live = new ArrayList<>();
+
+        @Override
+        public List<AccessGrant> grants() {
+            return List.copyOf(live);
+        }
+
+        @Override
+        public Optional<AccessGrant> revoke(String id) {
+            Optional<AccessGrant> found = live.stream().filter(g -> g.id().equals(id)).findFirst();
+            found.ifPresent(live::remove);
+            return found;
+        }
+    }
+
+    @Test
+    void grantsListsIdSourcePortsStanzaAndSecondsLeft() throws Exception {
+        Registry registry = new Registry();
+        registry.live.add(grant("g1", "192.0.2.7", "tcp/22, udp/53", 25));
+        GrantsCommand command = wire(new GrantsCommand());
+        command.registry = registry;
+        command.execute();
+        String out = output();
+        assertTrue(out.contains("g1"), out);
+        assertTrue(out.contains("192.0.2.7"), out);
+        assertTrue(out.contains("tcp/22,udp/53"), out);
+        assertTrue(out.contains("access.conf:1"), out);
+        assertTrue(out.contains("25"), out);
+        assertEquals(0, GrantsCommand.secondsLeft(NOW, NOW.minusSeconds(3)));
+    }
+
+    @Test
+    void absentServicesAreNamed() {
+        GrantsCommand grants = wire(new GrantsCommand());
+        grants.execute();
+        StanzasCommand stanzas = wire(new StanzasCommand());
+        stanzas.execute();
+        RevokeCommand revoke = wire(new RevokeCommand());
+        revoke.id = "x";
+        revoke.execute();
+        StatusCommand status = wire(new StatusCommand());
+        status.execute();
+        assertEquals(String.join(System.lineSeparator(), "no grant registry available", "no stanza catalog available",
+                "no grant registry available", "no service component runtime available", ""), output());
+    }
+
+    @Test
+    void revokeClosesTheGrantOrFails() throws Exception {
+        Registry registry = new Registry();
+        registry.live.add(grant("g1", "192.0.2.7", "tcp/22", 25));
+        RevokeCommand command = wire(new RevokeCommand());
+        command.registry = registry;
+        command.id = "g1";
+        command.execute();
+        assertTrue(registry.live.isEmpty());
+        assertTrue(output().startsWith("revoked g1: 192.0.2.7 tcp/22 (access.conf:1)"), output());
+        command.id = "nope";
+        assertThrows(IllegalArgumentException.class, command::execute);
+    }
+
+    @Test
+    void stanzasShowEverySetting() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("SOURCE", "ANY");
+        settings.put("KEY_BASE64", "********");
+        StanzasCommand command = wire(new StanzasCommand());
+        command.catalog = () -> List.of(new AccessStanzaView("access.conf:1", "/etc/fwknop/access.conf:1", settings));
+        command.execute();
+        String out = output();
+        assertTrue(out.contains("/etc/fwknop/access.conf:1"), out);
+        assertTrue(out.contains("KEY_BASE64"), out);
+        assertTrue(out.contains("********"), out);
+    }
+
+    @Test
+    void capturesListEverySourceAndSurviveAFaultyOne() {
+        CaptureSource good = new CaptureSource() {
+            public String name() { return "main"; }
+            public String kind() { return "udp"; }
+            public String describe() { return "0.0.0.0:62201"; }
+            public State state() { return State.RUNNING; }
+            public long packetsDelivered() { return 42; }
+        };
+        CaptureSource bad = new CaptureSource() {
+            public String name() { throw new IllegalStateException("gone"); }
+            public String kind() { return "pcap"; }
+            public String describe() { return ""; }
+            public State state() { return State.FAILED; }
+            public long packetsDelivered() { return 0; }
+        };
+        CapturesCommand command = wire(new CapturesCommand() {
+            @Override
+            @SuppressWarnings("unchecked")
+            protected <S> void withServices(Class<S> type, Consumer<List<Registered<S>>> use) {
+                use.accept(List.of((Registered<S>) new Registered<>(good, Map.of("service.id", 7L)),
+                        (Registered<S>) new Registered<>(bad, Map.of("service.id", 8L))));
+            }
+        });
+        command.execute();
+        String out = output();
+        assertTrue(out.contains("main"), out);
+        assertTrue(out.contains("RUNNING"), out);
+        assertTrue(out.contains("42"), out);
+        assertTrue(out.contains("error: IllegalStateException: gone"), out);
+    }
+
+    @Test
+    void backendsShowPropertiesAndRules() {
+        FirewallBackend iptables = new FirewallBackend() {
+            public String name() { return "iptables"; }
+            public void grant(AccessGrant grant) { }
+            public void revoke(AccessGrant grant) { }
+            public List<String> list() { return List.of("-A FWKNOP_INPUT -s 192.0.2.7 -p tcp --dport 22 -j ACCEPT"); }
+            public void flush() { }
+        };
+        FirewallBackend broken = new FirewallBackend() {
+            public String name() { return "nftables"; }
+            public void grant(AccessGrant grant) { }
+            public void revoke(AccessGrant grant) { }
+            public List<String> list() throws FirewallException { throw new FirewallException("nft: not found"); }
+            public void flush() { }
+        };
+        BackendsCommand command = wire(new BackendsCommand() {
+            @Override
+            @SuppressWarnings("unchecked")
+            protected <S> void withServices(Class<S> type, Consumer<List<Registered<S>>> use) {
+                use.accept(List.of(
+                        (Registered<S>) new Registered<>(iptables,
+                                Map.of("backend", "iptables", "service.ranking", 10, "service.id", 3L)),
+                        (Registered<S>) new Registered<>(broken, Map.of("backend", "nftables", "service.id", 4L))));
+            }
+        });
+        command.execute();
+        String out = output();
+        assertTrue(out.contains("iptables"), out);
+        assertTrue(out.contains("10"), out);
+        assertTrue(out.contains("-A FWKNOP_INPUT -s 192.0.2.7"), out);
+        assertTrue(out.contains("error: FirewallException: nft: not found"), out);
+    }
+
+    @Test
+    void emptyServiceListsSaySo() {
+        CapturesCommand captures = wire(new CapturesCommand() {
+            @Override
+            protected <S> void withServices(Class<S> type, Consumer<List<Registered<S>>> use) {
+                use.accept(List.of());
+            }
+        });
+        captures.execute();
+        BackendsCommand backends = wire(new BackendsCommand() {
+            @Override
+            protected <S> void withServices(Class<S> type, Consumer<List<Registered<S>>> use) {
+                use.accept(List.of());
+            }
+        });
+        backends.execute();
+        assertEquals(String.join(System.lineSeparator(), "no capture source available",
+                "no firewall backend available", ""), output());
+    }
+}

@@ -1,0 +1,159 @@
+package org.postern.itests.netns;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Two network namespaces joined by a veth pair, made for one test class and removed after it: a client
+ * namespace and a gateway namespace whose INPUT policy drops everything but loopback, established
+ * traffic, ICMP and udp/62201, with a protected TCP service that stays closed until a grant opens it.
+ * All addresses live only inside these namespaces.
+ */
+final class NetnsTestbed implements AutoCloseable {
+
+    static final int SPA_PORT = 62201;
+    static final int SERVICE_PORT = 2222;
+
+    final String id;
+    final String clientNs;
+    final String serverNs;
+    final String clientIf;
+    final String serverIf;
+    final String clientIp;
+    final String serverIp;
+    final String iptables;
+    private final List<Process> background = new ArrayList<>();
+
+    NetnsTestbed(String iptables) {
+        int n = ThreadLocalRandom.current().nextInt(10, 250);
+        this.id = Integer.toString(ThreadLocalRandom.current().nextInt(1000, 9999));
+        this.clientNs = "pcli" + id;
+        this.serverNs = "psrv" + id;
+        this.clientIf = "vc" + id;
+        this.serverIf = "vs" + id;
+        this.clientIp = "10.201." + n + ".1";
+        this.serverIp = "10.201." + n + ".2";
+        this.iptables = iptables;
+    }
+
+    NetnsTestbed up() {
+        must(Exec.run(10, "ip", "netns", "add", clientNs));
+        must(Exec.run(10, "ip", "netns", "add", serverNs));
+        must(Exec.run(10, "ip", "-n", clientNs, "link", "set", "lo", "up"));
+        must(Exec.run(10, "ip", "-n", serverNs, "link", "set", "lo", "up"));
+        must(Exec.run(10, "ip", "link", "add", clientIf, "netns", clientNs, "type", "veth", "peer", "name", serverIf,
+                "netns", serverNs));
+        must(Exec.run(10, "ip", "-n", clientNs, "addr", "add", clientIp + "/24", "dev", clientIf));
+        must(Exec.run(10, "ip", "-n", serverNs, "addr", "add", serverIp + "/24", "dev", serverIf));
+        must(Exec.run(10, "ip", "-n", clientNs, "link", "set", clientIf, "up"));
+        must(Exec.run(10, "ip", "-n", serverNs, "link", "set", serverIf, "up"));
+        baseFirewall();
+        startService();
+        assertTrue(Exec.inNs(clientNs, 5, "ping", "-c", "1", "-W", "2", serverIp).ok(), "veth pair does not carry ICMP");
+        assertTrue(!serviceOpen(), "tcp/" + SERVICE_PORT + " must be closed before any SPA");
+        return this;
+    }
+
+    /** fwknop's test bed policy: default drop, the service explicitly dropped. */
+    void baseFirewall() {
+        srv(iptables, "-w", "-P", "INPUT", "DROP");
+        srv(iptables, "-w", "-F", "INPUT");
+        srv(iptables, "-w", "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
+        srv(iptables, "-w", "-A", "INPUT", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
+        srv(iptables, "-w", "-A", "INPUT", "-p", "icmp", "-j", "ACCEPT");
+        srv(iptables, "-w", "-A", "INPUT", "-p", "udp", "--dport", Integer.toString(SPA_PORT), "-j", "ACCEPT");
+        srv(iptables, "-w", "-A", "INPUT", "-p", "tcp", "--dport", Integer.toString(SERVICE_PORT), "-j", "DROP");
+    }
+
+    private void startService() {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", serverNs, "nc", "-dlk", serverIp,
+                    Integer.toString(SERVICE_PORT)).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            background.add(p);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start nc", e);
+        }
+        assertTrue(Wait.until(Duration.ofSeconds(5), () -> Exec.inNs(serverNs, 5, "ss", "-Hltn",
+                "sport = :" + SERVICE_PORT).out().contains("LISTEN")), "protected service did not start");
+    }
+
+    /** A TCP connect from the client to the protected service within {@code seconds}. */
+    boolean serviceOpen(int seconds) {
+        return Exec.inNs(clientNs, seconds + 3, "nc", "-z", "-w", Integer.toString(seconds), serverIp,
+                Integer.toString(SERVICE_PORT)).ok();
+    }
+
+    boolean serviceOpen() {
+        return serviceOpen(2);
+    }
+
+    /** The rules of a chain in the gateway, {@code -S} form; empty when the chain is absent. */
+    String rules(String chain) {
+        Exec.Result r = Exec.inNs(serverNs, 10, iptables, "-w", "-S", chain);
+        return r.ok() ? r.out() : "";
+    }
+
+    boolean ruleFor(String chain, String source, int port) {
+        String rules = rules(chain);
+        return rules.lines().anyMatch(l -> l.contains("-s " + source + "/32") && l.contains("--dport " + port)
+                && l.contains("_exp_"));
+    }
+
+    Exec.Result srv(String... argv) {
+        return Exec.inNs(serverNs, 20, argv);
+    }
+
+    Exec.Result cli(String... argv) {
+        return Exec.inNs(clientNs, 30, argv);
+    }
+
+    Exec.Result cli(List<String> argv) {
+        return Exec.inNs(clientNs, 30, argv);
+    }
+
+    /**
+     * Sends a saved packet (fwknop's --save-packet file: the payload and a newline) as one UDP datagram
+     * from the client namespace, without the newline.
+     */
+    void sendUdp(java.nio.file.Path savedPacket, int port) {
+        try {
+            java.nio.file.Path raw = java.nio.file.Files.createTempFile("spa", ".bin");
+            java.nio.file.Files.writeString(raw, java.nio.file.Files.readString(savedPacket).strip());
+            Exec.Result r = Exec.run(10, raw, List.of("ip", "netns", "exec", clientNs, "nc", "-u", "-w", "1", "-q", "0",
+                    serverIp, Integer.toString(port)));
+            java.nio.file.Files.delete(raw);
+            if (!r.ok()) {
+                throw new IllegalStateException("nc could not send the packet (" + r.exit() + "): " + r.out());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void must(Exec.Result r) {
+        if (!r.ok()) {
+            throw new IllegalStateException("testbed command failed (" + r.exit() + "): " + r.out());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : background) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (String ns : List.of(clientNs, serverNs)) {
+            for (String pid : Exec.run(10, "ip", "netns", "pids", ns).out().split("\\s+")) {
+                if (!pid.isBlank()) {
+                    Exec.run(5, "kill", "-9", pid.trim());
+                }
+            }
+            Exec.run(10, "ip", "netns", "del", ns);
+        }
+    }
+}
