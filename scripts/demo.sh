@@ -85,4 +85,4 @@ say "waiting for FW_ACCESS_TIMEOUT ($TIMEOUT s)"
 for _ in $(seq 1 100); do s $IPT -S FWKNOP_INPUT 2>/dev/null | grep -q _exp_ || break; sleep 0.1; done
 say "after expiry: tcp/$PORT is $(probe)"
 say "daemon log:"
-grep -E "accepted|Added access rule|Removed|closed|Refused" "$run/fwknopd.log" | sed 's/^/   /'
+grep -E "accepted|Added access rule|Removed|closed|Refused" "$run/fwknopd.log" | sed "s/\x1b\[[0-9;]*m//g; s/^/   /"

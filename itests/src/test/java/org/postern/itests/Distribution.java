@@ -36,14 +36,14 @@ import java.util.stream.Stream;
  * Every wait polls a condition against a deadline; every child process is bounded by {@code timeout} or a
  * deadline and killed when it overstays.
  */
-final class Distribution {
+public final class Distribution {
 
     static final String USER = "karaf";
     static final Duration BOOT = Duration.ofSeconds(90);
     static final Duration CLIENT = Duration.ofSeconds(60);
 
     /** The copy of the distribution. */
-    final Path home;
+    public final Path home;
     /** Beside the copy: logs, run directories, client input. */
     final Path scratch;
 
@@ -65,7 +65,7 @@ final class Distribution {
      * Copies the assembly into {@code root/dist} and enables the {@code karaf} user there only (the shipped
      * distribution has it disabled).
      */
-    static Distribution copyOf(Path assembly, Path root) throws IOException {
+    public static Distribution copyOf(Path assembly, Path root) throws IOException {
         Path target = root.resolve("dist");
         Files.walkFileTree(assembly, new SimpleFileVisitor<>() {
             @Override
