@@ -1,7 +1,6 @@
 package org.postern.fko;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 
 /** The inner message digests fwknop offers ({@code -m/--digest-type}), with their libfko numbers. */
@@ -36,11 +35,14 @@ public enum DigestType {
 
     /** Hashes {@code data}. */
     public byte[] hash(byte[] data) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(data);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK lacks " + algorithm, e);
-        }
+        return hash(data, 0, data.length);
+    }
+
+    /** Hashes {@code len} bytes of {@code data} from {@code off}. */
+    byte[] hash(byte[] data, int off, int len) {
+        MessageDigest md = Engines.get().digest(this, algorithm); // digest() leaves it reset
+        md.update(data, off, len);
+        return md.digest();
     }
 
     /**
@@ -60,12 +62,22 @@ public enum DigestType {
     /** The candidate types for a digest of this base64 length, in fwknopd's trial order. */
     static DigestType[] forBase64Length(int len) {
         return switch (len) {
-            case 22 -> new DigestType[] {MD5};
-            case 27 -> new DigestType[] {SHA1};
-            case 43 -> new DigestType[] {SHA256, SHA3_256};
-            case 64 -> new DigestType[] {SHA384};
-            case 86 -> new DigestType[] {SHA512, SHA3_512};
-            default -> new DigestType[0];
+            case 22 -> Trials.MD5;
+            case 27 -> Trials.SHA1;
+            case 43 -> Trials.B43;
+            case 64 -> Trials.SHA384;
+            case 86 -> Trials.B86;
+            default -> Trials.NONE;
         };
+    }
+
+    /** The trial lists, shared (callers only read them). */
+    private static final class Trials {
+        static final DigestType[] MD5 = {DigestType.MD5};
+        static final DigestType[] SHA1 = {DigestType.SHA1};
+        static final DigestType[] B43 = {SHA256, SHA3_256};
+        static final DigestType[] SHA384 = {DigestType.SHA384};
+        static final DigestType[] B86 = {SHA512, SHA3_512};
+        static final DigestType[] NONE = {};
     }
 }

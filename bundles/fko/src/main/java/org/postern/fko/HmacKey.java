@@ -27,9 +27,19 @@ public final class HmacKey {
         return SpaBase64.encode(type.mac(key, data));
     }
 
+    /** The MAC of {@code prefix} then {@code len} bytes of {@code data}, as unpadded base64 bytes. */
+    byte[] macBase64(byte[] prefix, byte[] data, int off, int len) {
+        return SpaBase64.encodeToBytes(type.mac(key, prefix, data, off, len));
+    }
+
     /** Whether this key's bytes equal {@code other} (fwknop refuses an HMAC key equal to the cipher key). */
     public boolean sameBytes(byte[] other) {
         return Arrays.equals(key, other);
+    }
+
+    /** The key length in bytes. */
+    public int length() {
+        return key.length;
     }
 
     /** A copy of the key bytes. */

@@ -21,6 +21,9 @@ public enum HmacType {
     SHA3_256(6, "HmacSHA3-256", "SHA3-256", 136, 43, 0),
     SHA3_512(7, "HmacSHA3-512", "SHA3-512", 72, 86, 0);
 
+    /** libfko refuses HMAC keys longer than this ({@code MAX_DIGEST_BLOCK_LEN}, the SHA3-256 block). */
+    public static final int MAX_KEY_LENGTH = 136;
+
     private final int code;
     private final String macAlgorithm;
     private final String digestAlgorithm;
@@ -52,19 +55,51 @@ public enum HmacType {
         return defaultKeyLength;
     }
 
-    /** Computes the MAC. */
-    public byte[] mac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance(macAlgorithm);
-            mac.init(new SecretKeySpec(key, macAlgorithm));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            return rfc2104(key, data);
-        }
+    /** The hash's input block size in bytes: keys longer than this are hashed first (RFC 2104). */
+    public int blockSize() {
+        return blockSize;
     }
 
-    /** HMAC by hand for providers that lack the algorithm (HMAC-SHA3 on older JDKs). */
-    private byte[] rfc2104(byte[] key, byte[] data) {
+    /** Computes the MAC (RFC 2104; the JCE's when it has the algorithm, else {@link #rfc2104}). */
+    public byte[] mac(byte[] key, byte[] data) {
+        Mac mac = Engines.get().mac(this, macAlgorithm);
+        if (mac != null) {
+            try {
+                mac.init(new SecretKeySpec(key, macAlgorithm));
+                return mac.doFinal(data);
+            } catch (GeneralSecurityException e) {
+                // fall through to the manual construction
+            }
+        }
+        return rfc2104(key, data);
+    }
+
+    /** The MAC of {@code prefix} (may be null) followed by {@code len} bytes of {@code data} from {@code off}. */
+    byte[] mac(byte[] key, byte[] prefix, byte[] data, int off, int len) {
+        Mac mac = Engines.get().mac(this, macAlgorithm);
+        if (mac != null) {
+            try {
+                mac.init(new SecretKeySpec(key, macAlgorithm));
+                if (prefix != null) {
+                    mac.update(prefix);
+                }
+                mac.update(data, off, len);
+                return mac.doFinal();
+            } catch (GeneralSecurityException e) {
+                // fall through to the manual construction
+            }
+        }
+        int p = prefix == null ? 0 : prefix.length;
+        byte[] all = new byte[p + len];
+        if (prefix != null) {
+            System.arraycopy(prefix, 0, all, 0, p);
+        }
+        System.arraycopy(data, off, all, p, len);
+        return rfc2104(key, all);
+    }
+
+    /** HMAC by hand over the JDK's MessageDigest (providers that lack the Mac, HMAC-SHA3 before JDK 16). */
+    byte[] rfc2104(byte[] key, byte[] data) {
         try {
             MessageDigest md = MessageDigest.getInstance(digestAlgorithm);
             byte[] k = key.length > blockSize ? md.digest(key) : key;

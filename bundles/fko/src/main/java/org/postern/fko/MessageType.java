@@ -60,12 +60,10 @@ public enum MessageType {
         };
     }
 
+    private static final MessageType[] BY_CODE = values();
+
+    /** The type with this wire number, or null. */
     public static MessageType fromCode(int code) {
-        for (MessageType t : values()) {
-            if (t.code == code) {
-                return t;
-            }
-        }
-        return null;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

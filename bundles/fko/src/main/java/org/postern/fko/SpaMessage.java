@@ -1,5 +1,7 @@
 package org.postern.fko;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -39,6 +41,33 @@ public record SpaMessage(String random, String username, long timestamp, String 
     public String allowIp() {
         int comma = message.indexOf(',');
         return comma < 0 ? message : message.substring(0, comma);
+    }
+
+    /**
+     * The allow address as an {@link InetAddress}, without any name lookup. IPv4 is read as libfko and
+     * iptables read it ({@code inet_aton}: a part with a leading zero is octal, so {@code 010.0.0.1} is
+     * 8.0.0.1, where {@code InetAddress.getByName} would say 10.0.0.1); an IPv6 literal (Postern extension)
+     * gives an {@link java.net.Inet6Address} (or an {@link java.net.Inet4Address} for an IPv4-mapped one).
+     *
+     * @throws IllegalStateException when the allow IP is not a valid address (never for a decoded message)
+     */
+    public InetAddress allowAddress() {
+        String ip = allowIp();
+        byte[] raw = ip.indexOf(':') >= 0 ? MessageRules.ipv6(ip)
+                : MessageRules.isIpv4(ip) ? MessageRules.inetAton(ip) : null;
+        if (raw == null) {
+            throw new IllegalStateException("not an address: " + ip);
+        }
+        try {
+            return InetAddress.getByAddress(raw);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the allow address is an IPv6 literal (Postern extension; a fwknop peer never sends one). */
+    public boolean isIpv6() {
+        return allowIp().indexOf(':') >= 0;
     }
 
     /** What follows the allow IP: the proto/port list, or the command for {@link MessageType#COMMAND}. */

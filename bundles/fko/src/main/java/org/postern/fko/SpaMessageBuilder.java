@@ -24,6 +24,7 @@ public final class SpaMessageBuilder {
     private int clientTimeout;
     private DigestType digestType = DigestType.SHA256;
     private String random;
+    private boolean ipv6;
 
     public SpaMessageBuilder username(String u) {
         this.username = u;
@@ -42,6 +43,15 @@ public final class SpaMessageBuilder {
 
     public SpaMessageBuilder allowIp(String ip) {
         this.allowIp = ip;
+        return this;
+    }
+
+    /**
+     * Permits an IPv6 literal as the allow address (Postern extension, off by default). Only a Postern
+     * daemon understands such a message: fwknop 2.6.10 refuses it, so never enable this for a fwknop peer.
+     */
+    public SpaMessageBuilder allowIpv6(boolean permit) {
+        this.ipv6 = permit;
         return this;
     }
 
@@ -105,6 +115,9 @@ public final class SpaMessageBuilder {
         if (allowIp == null) {
             throw new IllegalArgumentException("an allow IP is required (-a, -s or -R)");
         }
+        if (!ipv6 && allowIp.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("an IPv6 allow address needs allowIpv6(true): fwknop peers refuse it");
+        }
         if (clientTimeout < 0 || clientTimeout > 131072) {
             throw new IllegalArgumentException("client timeout must be 0..131072");
         }
@@ -117,14 +130,14 @@ public final class SpaMessageBuilder {
         if (command != null) {
             t = MessageType.COMMAND;
             message = allowIp + "," + command;
-            err = MessageRules.checkCommandMessage(message);
+            err = MessageRules.checkCommandMessage(message, ipv6);
         } else {
             if (access == null || access.isEmpty()) {
                 throw new IllegalArgumentException("an access list (-A proto/port) is required");
             }
             t = type.promote(clientTimeout, natAccess != null);
             message = allowIp + "," + access;
-            err = MessageRules.checkAccessMessage(message);
+            err = MessageRules.checkAccessMessage(message, ipv6);
         }
         if (err != null) {
             throw new IllegalArgumentException(err);

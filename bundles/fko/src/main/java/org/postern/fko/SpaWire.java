@@ -1,10 +1,10 @@
 package org.postern.fko;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 import org.postern.api.CipherKey;
 import org.postern.api.RefusalReason;
+import org.postern.api.RijndaelKey;
 import org.postern.api.SpaCipher;
 import org.postern.api.SpaException;
 
@@ -19,7 +19,10 @@ public final class SpaWire {
     public static final int MIN_PACKET = 140;
     /** Exclusive upper bound for wire data (MAX_SPA_ENCODED_MSG_SIZE). */
     public static final int MAX_PACKET = 1500;
-    /** libfko treats base64 data of this length or more as GnuPG. */
+    /**
+     * libfko treats base64 data of this length or more as GnuPG: a Rijndael packet that long (a command
+     * message of about 150 characters) is refused by {@link #open}, as fwknopd refuses it.
+     */
     public static final int GPG_THRESHOLD = 400;
 
     private SpaWire() {
@@ -34,6 +37,10 @@ public final class SpaWire {
     /** As {@link #seal} for an already encoded plaintext ({@code encoded:digest}). */
     public static String sealPlaintext(String plaintext, SpaCipher cipher, CipherKey key, HmacKey hmac)
             throws SpaException {
+        if (hmac != null && hmac.length() > HmacType.MAX_KEY_LENGTH) {
+            throw new SpaException(RefusalReason.HMAC_MISMATCH, "HMAC key longer than "
+                    + HmacType.MAX_KEY_LENGTH + " bytes: libfko refuses it");
+        }
         String ct = cipher.encrypt(plaintext.getBytes(StandardCharsets.US_ASCII), key);
         String prefix = cipher.wirePrefix();
         String wire = ct.startsWith(prefix) ? ct.substring(prefix.length()) : ct;
@@ -49,45 +56,72 @@ public final class SpaWire {
      * @throws SpaException with the reason of the first failing step
      */
     public static SpaMessage open(String wire, SpaCipher cipher, CipherKey key, HmacKey hmac) throws SpaException {
-        return SpaMessageCodec.decode(openPlaintext(wire, cipher, key, hmac));
+        byte[] plain = decrypt(wire, cipher, key, hmac);
+        return SpaMessageCodec.decode(new String(plain, StandardCharsets.ISO_8859_1), plain);
     }
 
     /** Authenticates and decrypts, returning the plaintext without decoding it. */
     public static String openPlaintext(String wire, SpaCipher cipher, CipherKey key, HmacKey hmac)
             throws SpaException {
+        return new String(decrypt(wire, cipher, key, hmac), StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] decrypt(String wire, SpaCipher cipher, CipherKey key, HmacKey hmac) throws SpaException {
         String ct = authenticate(wire, cipher.wirePrefix(), hmac);
-        byte[] plain = cipher.decrypt(ct, key);
-        return new String(plain, StandardCharsets.ISO_8859_1);
+        if (RijndaelKey.TYPE.equals(cipher.type())) {
+            // libfko guesses the cipher from the length of what it decrypts (the prefixed data after an
+            // HMAC check, the data as received without one): 400 characters or more means GnuPG.
+            int seen = hmac != null ? ct.length() : wire.length();
+            if (seen >= GPG_THRESHOLD) {
+                throw new SpaException(RefusalReason.DECRYPTION_FAILED, seen
+                        + " base64 characters: libfko takes data of " + GPG_THRESHOLD + " or more for GnuPG");
+            }
+        }
+        return cipher.decrypt(ct, key);
     }
 
     /**
-     * Verifies and strips the HMAC (when a key is given) and re-adds the cipher prefix.
+     * Checks the base64 alphabet, verifies and strips the HMAC (when a key is given; constant-time, over
+     * the data with the cipher prefix put back) and re-adds the prefix, in libfko's order.
      *
      * @return the prefixed ciphertext base64
      */
     public static String authenticate(String wire, String prefix, HmacKey hmac) throws SpaException {
-        if (wire.length() < SpaMessageCodec.MIN_ENCODED || wire.length() >= MAX_PACKET) {
-            throw new SpaException(RefusalReason.MALFORMED, "wire length " + wire.length() + " outside 36..1499");
+        int n = wire.length();
+        if (n < SpaMessageCodec.MIN_ENCODED || n >= MAX_PACKET) {
+            throw new SpaException(RefusalReason.MALFORMED, "wire length " + n + " outside 36..1499");
         }
-        String body = wire;
+        int bodyLen = n;
         if (hmac != null) {
-            int macLen = hmac.type().base64Length();
-            if (wire.length() - macLen < SpaMessageCodec.MIN_ENCODED) {
+            if (hmac.length() > HmacType.MAX_KEY_LENGTH) {
+                throw new SpaException(RefusalReason.HMAC_MISMATCH, "HMAC key longer than "
+                        + HmacType.MAX_KEY_LENGTH + " bytes: libfko refuses it");
+            }
+            bodyLen = n - hmac.type().base64Length();
+            if (bodyLen < SpaMessageCodec.MIN_ENCODED) {
                 throw new SpaException(RefusalReason.HMAC_MISSING, "too short to carry an " + hmac.type() + " HMAC");
             }
-            body = wire.substring(0, wire.length() - macLen);
-            String given = wire.substring(wire.length() - macLen);
-            String prefixed = body.startsWith(prefix) ? body : prefix + body;
-            String expected = hmac.macBase64(prefixed.getBytes(StandardCharsets.US_ASCII));
-            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                    given.getBytes(StandardCharsets.US_ASCII))) {
+        }
+        byte[] w = wire.getBytes(StandardCharsets.ISO_8859_1); // beyond Latin-1 becomes '?': not base64
+        if (!SpaBase64.isBase64Alphabet(w, 0, bodyLen)) {
+            throw new SpaException(RefusalReason.NOT_BASE64, "ciphertext is not base64");
+        }
+        boolean prefixed = wire.startsWith(prefix);
+        if (hmac != null) {
+            byte[] expected = hmac.macBase64(prefixed ? null : prefix.getBytes(StandardCharsets.ISO_8859_1), w, 0,
+                    bodyLen);
+            int diff = expected.length ^ (n - bodyLen);
+            for (int i = 0; i < expected.length && bodyLen + i < n; i++) {
+                diff |= expected[i] ^ w[bodyLen + i];
+            }
+            if (diff != 0) {
                 throw new SpaException(RefusalReason.HMAC_MISMATCH, "HMAC-" + hmac.type() + " does not verify");
             }
         }
-        if (!SpaBase64.isBase64Alphabet(body)) {
-            throw new SpaException(RefusalReason.NOT_BASE64, "ciphertext is not base64");
+        if (prefixed) {
+            return bodyLen == n ? wire : wire.substring(0, bodyLen);
         }
-        return body.startsWith(prefix) ? body : prefix + body;
+        return new StringBuilder(prefix.length() + bodyLen).append(prefix).append(wire, 0, bodyLen).toString();
     }
 
     /** fwknopd's replay-cache key: unpadded base64 of SHA-256 over the wire payload as received. */

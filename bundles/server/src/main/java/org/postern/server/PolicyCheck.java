@@ -1,7 +1,6 @@
 package org.postern.server;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -50,8 +49,8 @@ final class PolicyCheck {
             allow = p.source();
         } else {
             try {
-                allow = InetAddress.getByName(m.allowIp()); // a validated dotted quad: no DNS lookup
-            } catch (UnknownHostException e) {
+                allow = m.allowAddress(); // inet_aton semantics (as iptables reads it), never a DNS lookup
+            } catch (IllegalStateException e) {
                 throw new SpaException(RefusalReason.BAD_ALLOW_IP, "allow IP " + m.allowIp());
             }
         }

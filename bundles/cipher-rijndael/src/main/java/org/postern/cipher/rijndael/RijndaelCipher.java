@@ -30,7 +30,28 @@ public final class RijndaelCipher implements SpaCipher {
 
     private static final byte[] MAGIC = {'S', 'a', 'l', 't', 'e', 'd', '_', '_'};
     private static final int BLOCK = 16;
+    /** RIJNDAEL_MAX_KEYSIZE: libfko's limit on the passphrase. */
+    private static final int MAX_KEY = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /*
+     * getInstance costs more than the work on one packet, so each thread keeps its own engines (JDK objects
+     * only, so a stale thread never pins this bundle's class loader).
+     */
+    private static final ThreadLocal<Engines> ENGINES = ThreadLocal.withInitial(Engines::new);
+
+    /** One thread's MD5 and AES engines (one per mode, made on first use). */
+    private static final class Engines {
+        final MessageDigest md5;
+        final Cipher[] aes = new Cipher[EncryptionMode.values().length];
+
+        Engines() {
+            try {
+                md5 = MessageDigest.getInstance("MD5");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("JDK lacks MD5", e);
+            }
+        }
+    }
 
     @Override
     public String type() {
@@ -56,7 +77,7 @@ public final class RijndaelCipher implements SpaCipher {
         int pad = BLOCK - plaintext.length % BLOCK;
         byte[] padded = Arrays.copyOf(plaintext, plaintext.length + pad);
         Arrays.fill(padded, plaintext.length, padded.length, (byte) pad);
-        byte[] ct = crypt(Cipher.ENCRYPT_MODE, k.mode(), keyIv, padded);
+        byte[] ct = crypt(Cipher.ENCRYPT_MODE, k.mode(), keyIv, padded, 0, padded.length);
         byte[] out = new byte[16 + ct.length];
         System.arraycopy(MAGIC, 0, out, 0, 8);
         System.arraycopy(salt, 0, out, 8, 8);
@@ -79,7 +100,7 @@ public final class RijndaelCipher implements SpaCipher {
         }
         byte[] salt = Arrays.copyOfRange(raw, 8, 16);
         byte[] keyIv = deriveKeyIv(passphrase(k), salt);
-        byte[] pt = crypt(Cipher.DECRYPT_MODE, k.mode(), keyIv, Arrays.copyOfRange(raw, 16, raw.length));
+        byte[] pt = crypt(Cipher.DECRYPT_MODE, k.mode(), keyIv, raw, 16, raw.length - 16);
         int v = pt[pt.length - 1] & 0xff;
         int len = pt.length;
         if (v >= 1 && v <= BLOCK) {
@@ -110,9 +131,16 @@ public final class RijndaelCipher implements SpaCipher {
         throw new SpaException(RefusalReason.CIPHER_UNAVAILABLE, "not a Rijndael key: " + key.cipherType());
     }
 
-    /** The passphrase as the mode uses it: legacy pads with '0' or cuts to 16 bytes. */
-    static byte[] passphrase(RijndaelKey k) {
+    /**
+     * The passphrase as the mode uses it: legacy pads with '0' or cuts to 16 bytes (the cut is the client's
+     * and fwknopd's; libfko itself only pads). libfko refuses keys longer than 32 bytes.
+     */
+    static byte[] passphrase(RijndaelKey k) throws SpaException {
         byte[] p = k.passphrase();
+        if (k.mode() != EncryptionMode.LEGACY && p.length > MAX_KEY) {
+            throw new SpaException(RefusalReason.DECRYPTION_FAILED, "Rijndael key longer than " + MAX_KEY
+                    + " bytes: libfko refuses it");
+        }
         if (k.mode() == EncryptionMode.LEGACY && p.length != 16) {
             byte[] q = Arrays.copyOf(p, 16);
             for (int i = p.length; i < 16; i++) {
@@ -125,43 +153,55 @@ public final class RijndaelCipher implements SpaCipher {
 
     /** OpenSSL EVP_BytesToKey with MD5 and one iteration: 32 key bytes then 16 IV bytes. */
     static byte[] deriveKeyIv(byte[] pass, byte[] salt) {
+        MessageDigest md5 = ENGINES.get().md5;
+        byte[] out = new byte[48];
         try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            byte[] out = new byte[48];
-            byte[] prev = new byte[0];
             for (int off = 0; off < 48; off += 16) {
-                md5.update(prev);
+                if (off > 0) {
+                    md5.update(out, off - 16, 16);
+                }
                 md5.update(pass);
                 md5.update(salt);
-                prev = md5.digest();
-                System.arraycopy(prev, 0, out, off, 16);
+                md5.digest(out, off, 16);
             }
-            return out;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("JDK lacks MD5", e);
+            throw new IllegalStateException("MD5 digest failed", e);
         }
+        return out;
     }
 
-    private static byte[] crypt(int opmode, EncryptionMode mode, byte[] keyIv, byte[] data) throws SpaException {
-        String transformation = switch (mode) {
-            case CBC, LEGACY -> "AES/CBC/NoPadding";
-            case ECB -> "AES/ECB/NoPadding";
-            case CFB -> "AES/CFB/NoPadding";
-            case OFB -> "AES/OFB/NoPadding";
-            case CTR -> "AES/CTR/NoPadding";
-            case ASYMMETRIC -> throw new SpaException(RefusalReason.CIPHER_UNAVAILABLE, "asymmetric is not Rijndael");
-        };
+    private static byte[] crypt(int opmode, EncryptionMode mode, byte[] keyIv, byte[] data, int off, int len)
+            throws SpaException {
+        if (mode == EncryptionMode.ASYMMETRIC) {
+            throw new SpaException(RefusalReason.CIPHER_UNAVAILABLE, "asymmetric is not Rijndael");
+        }
         try {
-            Cipher c = Cipher.getInstance(transformation);
+            Cipher[] engines = ENGINES.get().aes;
+            Cipher c = engines[mode.ordinal()];
+            if (c == null) {
+                c = Cipher.getInstance(transformation(mode));
+                engines[mode.ordinal()] = c;
+            }
             SecretKeySpec aes = new SecretKeySpec(keyIv, 0, 32, "AES");
             if (mode == EncryptionMode.ECB) {
                 c.init(opmode, aes);
             } else {
                 c.init(opmode, aes, new IvParameterSpec(keyIv, 32, 16));
             }
-            return c.doFinal(data);
+            return c.doFinal(data, off, len);
         } catch (GeneralSecurityException e) {
             throw new SpaException(RefusalReason.DECRYPTION_FAILED, "AES " + mode + " failed");
         }
+    }
+
+    private static String transformation(EncryptionMode mode) {
+        return switch (mode) {
+            case CBC, LEGACY -> "AES/CBC/NoPadding";
+            case ECB -> "AES/ECB/NoPadding";
+            case CFB -> "AES/CFB/NoPadding";
+            case OFB -> "AES/OFB/NoPadding";
+            case CTR -> "AES/CTR/NoPadding";
+            case ASYMMETRIC -> throw new IllegalArgumentException("asymmetric is not Rijndael");
+        };
     }
 }
