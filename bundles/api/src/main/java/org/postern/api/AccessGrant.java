@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param ports       the proto/port pairs opened, at least one
  * @param expiresAt   when the opening closes (server clock)
  * @param stanza      the name of the access stanza that granted it
+ * @param request     what the SPA request said beyond the opening (packet source, timestamps, NAT target, the
+ *                    stanza's command cycle), or null when not known (e.g. an opening adopted from a firewall)
  */
 public record AccessGrant(String id, InetAddress source, InetAddress destination, List<PortSpec> ports,
-        Instant expiresAt, String stanza) {
+        Instant expiresAt, String stanza, GrantRequest request) {
 
     public AccessGrant {
         Objects.requireNonNull(id, "id");
@@ -32,8 +34,14 @@ public record AccessGrant(String id, InetAddress source, InetAddress destination
         stanza = stanza == null ? "" : stanza;
     }
 
+    /** A grant without request details. */
+    public AccessGrant(String id, InetAddress source, InetAddress destination, List<PortSpec> ports,
+            Instant expiresAt, String stanza) {
+        this(id, source, destination, ports, expiresAt, stanza, null);
+    }
+
     /** The same opening with a new expiry (a re-knock extends a live grant). */
     public AccessGrant withExpiry(Instant newExpiry) {
-        return new AccessGrant(id, source, destination, ports, newExpiry, stanza);
+        return new AccessGrant(id, source, destination, ports, newExpiry, stanza, request);
     }
 }

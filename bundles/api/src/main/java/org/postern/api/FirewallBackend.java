@@ -33,4 +33,15 @@ public interface FirewallBackend {
 
     /** Removes every rule this backend manages. */
     void flush() throws FirewallException;
+
+    /**
+     * The openings this backend finds in the firewall with their expiry, as grants: rules or elements an
+     * earlier run left behind (after a crash, or kept because the backend does not flush at start). The
+     * server adopts them when the backend comes into force, so it closes each when it is due and moves
+     * them along on a backend swap. A grant's {@code id} here is the backend's own; the server assigns its
+     * own ids. Openings without a recorded expiry are not reported. The default reports none.
+     */
+    default List<AccessGrant> liveGrants() throws FirewallException {
+        return List.of();
+    }
 }

@@ -30,6 +30,7 @@ public enum RefusalReason {
     BAD_SERVER_AUTH(Step.STANZA_TRIAL, "server auth field invalid"),
     BAD_CLIENT_TIMEOUT(Step.STANZA_TRIAL, "client timeout field invalid"),
     DIGEST_MISMATCH(Step.STANZA_TRIAL, "message digest does not match"),
+    WRONG_RECIPIENT(Step.STANZA_TRIAL, "GnuPG data is not encrypted to a key of the stanza"),
     NO_STANZA_MATCHED(Step.STANZA_TRIAL, "no stanza's keys opened the packet"),
     // 4. policy
     STANZA_EXPIRED(Step.POLICY, "access stanza has expired"),
@@ -41,6 +42,9 @@ public enum RefusalReason {
     COMMAND_NOT_ALLOWED(Step.POLICY, "command messages are not allowed"),
     NAT_NOT_ALLOWED(Step.POLICY, "NAT access is not enabled"),
     UNSUPPORTED_MESSAGE(Step.POLICY, "message type not supported by this server"),
+    SIGNATURE_MISSING(Step.POLICY, "GnuPG data is not signed but the stanza requires a signature"),
+    SIGNATURE_INVALID(Step.POLICY, "GnuPG signature does not verify or its key is not valid"),
+    SIGNER_NOT_ALLOWED(Step.POLICY, "GnuPG signer not in GPG_REMOTE_ID / GPG_FINGERPRINT_ID"),
     // 5. action
     FIREWALL_FAILED(Step.ACTION, "the firewall backend could not apply the grant"),
     NO_FIREWALL(Step.ACTION, "no firewall backend is available");

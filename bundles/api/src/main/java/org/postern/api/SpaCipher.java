@@ -20,6 +20,19 @@ public interface SpaCipher {
      */
     String wirePrefix();
 
+    /**
+     * The prefixes to try, most likely first, when putting back what the sender stripped from {@code wire}
+     * (the payload as received, HMAC included). fwknop always strips two characters from GnuPG data and
+     * re-adds {@code hQ}, which is wrong for PKESK packets with another header (ECC keys, upstream #247); a
+     * cipher that can tell such headers apart from the data lists them after {@link #wirePrefix()}. The
+     * default is {@link #wirePrefix()} alone. The HMAC, when the stanza has one, decides between them.
+     *
+     * @since 1.1
+     */
+    default java.util.List<String> wirePrefixes(String wire) {
+        return java.util.List.of(wirePrefix());
+    }
+
     /** Encrypts; returns the unpadded base64 ciphertext, prefix included. */
     String encrypt(byte[] plaintext, CipherKey key) throws SpaException;
 

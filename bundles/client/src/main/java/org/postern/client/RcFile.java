@@ -25,9 +25,11 @@ import org.postern.fko.MessageRules;
  * broken line elsewhere does not matter. The file is read as bytes (ISO-8859-1), so keys keep their exact
  * bytes.
  *
- * <p>Differences from fwknop, on purpose: an unknown keyword is a warning (fwknop exits); a line of only
- * blanks is skipped (fwknop exits); keywords of features this client lacks are refused when they would
- * change what is sent (e.g. {@code USE_GPG Y}) and ignored otherwise; a missing file is not created.
+ * <p>Every keyword of fwknop 2.6.10 is read. Differences from fwknop, on purpose: an unknown keyword is a
+ * warning (fwknop exits); a line of only blanks is skipped (fwknop exits); {@code HMAC_KEY_FILE} names the
+ * HMAC key's file (fwknop 2.6.10 stores it as the encryption key's file, a bug); GnuPG keywords are refused
+ * while the client has no GnuPG; a missing file is not created. {@link #saveStanza} keeps comments and blank
+ * lines, which fwknop's {@code --save-rc-stanza} drops from the whole file.
  */
 final class RcFile {
 
@@ -168,7 +170,7 @@ final class RcFile {
                 case "SPA_SERVER" -> k.destination(value);
                 case "SPA_SERVER_PORT" -> k.port(number(value, 1, 65535));
                 case "SPA_SERVER_PROTO" -> k.transport(KnockTransport.parse(value));
-                case "SPA_SOURCE_PORT" -> number(value, 0, 65535); // fwknop uses it only in raw modes
+                case "SPA_SOURCE_PORT" -> k.sourcePort(number(value, 0, 65535)); // raw modes only
                 case "ALLOW_IP" -> allowIp(value, k);
                 case "ACCESS" -> k.access(value);
                 case "FW_TIMEOUT" -> k.clientTimeout(number(value, 0, 65536));
@@ -205,7 +207,40 @@ final class RcFile {
                         k.resolveAllowIp(true);
                     }
                 }
-                case "RESOLVE_URL" -> k.resolveAllowIp(k.allowIp() == null);
+                case "RESOLVE_URL" -> k.resolveUrl(value);
+                case "RESOLVE_HTTP_ONLY" -> {
+                    if (yes(value)) {
+                        k.resolveHttpOnly(true);
+                    }
+                }
+                case "WGET_CMD" -> k.wgetCmd(value);
+                case "USE_WGET_USER_AGENT" -> {
+                    if (yes(value)) {
+                        k.useWgetUserAgent(true);
+                    }
+                }
+                case "SPOOF_SOURCE_IP" -> {
+                    if (MessageRules.checkAllowIp(value) != null) {
+                        throw new KnockException("'" + value + "' is not an IPv4 address");
+                    }
+                    k.spoofSource(value);
+                }
+                case "RAND_PORT" -> {
+                    if (yes(value)) {
+                        k.randPort(true);
+                    }
+                }
+                case "NAT_RAND_PORT" -> {
+                    if (yes(value)) {
+                        k.natRandPort(true);
+                    }
+                }
+                case "KEY_FILE" -> inv.keyFile = value;
+                case "HMAC_KEY_FILE" -> {
+                    // fwknop 2.6.10 stores this into the encryption key-file slot (a bug); here it is the HMAC key's
+                    inv.hmacKeyFile = value;
+                    k.useHmac(true);
+                }
                 case "SERVER_RESOLVE_IPV4" -> {
                     // this client always resolves the server to IPv4 addresses only
                 }
@@ -215,16 +250,29 @@ final class RcFile {
                         inv.noSaveArgs = true;
                     }
                 }
-                case "USE_GPG", "USE_GPG_AGENT", "GPG_NO_SIGNING_PW", "RAND_PORT", "NAT_RAND_PORT" -> {
+                // GnuPG, as fwknop 2.6.10's rc keywords: only USE_GPG turns GnuPG on; the signing passphrase
+                // shares the key slot (fwknop stores GPG_SIGNING_PW into the same buffer as KEY)
+                case "USE_GPG" -> {
                     if (yes(value)) {
-                        throw unsupported(name, line);
+                        k.gpg().enabled(true);
                     }
                 }
-                case "SPOOF_SOURCE_IP", "KEY_FILE", "HMAC_KEY_FILE" -> throw unsupported(name, line);
-                case "GPG_RECIPIENT", "GPG_SIGNER", "GPG_HOMEDIR", "GPG_EXE", "GPG_SIGNING_PW",
-                        "GPG_SIGNING_PW_BASE64", "RESOLVE_HTTP_ONLY", "USE_WGET_USER_AGENT", "WGET_CMD" -> {
-                    // only take effect together with keywords refused above
+                case "USE_GPG_AGENT" -> {
+                    if (yes(value)) {
+                        k.gpg().agent(true);
+                    }
                 }
+                case "GPG_NO_SIGNING_PW" -> {
+                    if (yes(value)) {
+                        k.gpg().noSigningPassphrase(true);
+                    }
+                }
+                case "GPG_RECIPIENT" -> k.gpg().recipient(value);
+                case "GPG_SIGNER" -> k.gpg().signer(value);
+                case "GPG_HOMEDIR" -> k.gpg().homeDir(value);
+                case "GPG_EXE" -> k.gpg().exe(value);
+                case "GPG_SIGNING_PW" -> k.key(value.getBytes(StandardCharsets.UTF_8));
+                case "GPG_SIGNING_PW_BASE64" -> k.keyBase64(value);
                 default -> warnings.accept("[-] " + path + ", line " + line + ": unknown keyword '" + name
                         + "' ignored");
             }
@@ -236,6 +284,109 @@ final class RcFile {
             }
             throw new KnockException(path + ", line " + line + ": " + name + ": " + e.getMessage());
         }
+    }
+
+    /** Keywords {@code --save-rc-stanza} never replaces without asking (fwknop's critical_var_array). */
+    static final java.util.Set<String> CRITICAL = java.util.Set.of("KEY", "KEY_BASE64", "HMAC_KEY", "HMAC_KEY_BASE64",
+            "GPG_RECIPIENT", "GPG_SIGNER", "GPG_SIGNING_PW", "GPG_SIGNING_PW_BASE64");
+
+    /**
+     * fwknop's {@code --save-rc-stanza} ({@code update_rc}): every line of the stanza {@code name} is replaced
+     * by {@code vars} (in their order, as {@code NAME<spaces>value}); a stanza not there yet is appended. Without
+     * {@code force}, a critical keyword (a key) found in the stanza is kept unless {@code overwrite} says yes
+     * for it, and then the new value of that keyword is not written. Unlike fwknop, comments and blank lines
+     * (anywhere) are kept. Written to {@code <file>.updated} (mode 0600) and moved over the file.
+     *
+     * @param overwrite asked with the keyword for each critical keyword found (fwknop asks on the terminal)
+     * @throws KnockException when the file cannot be read or written, or a line of the stanza is malformed
+     */
+    static void saveStanza(Path file, String name, java.util.LinkedHashMap<String, String> vars, boolean force,
+            java.util.function.Predicate<String> overwrite) throws KnockException {
+        List<String> in = new ArrayList<>();
+        if (Files.exists(file)) {
+            try {
+                String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                in.addAll(java.util.Arrays.asList(text.split("\n", -1)));
+                if (!in.isEmpty() && in.get(in.size() - 1).isEmpty()) {
+                    in.remove(in.size() - 1);
+                }
+            } catch (IOException e) {
+                throw new KnockException("update_rc() : Unable to open rc file: " + file + ": " + e.getMessage());
+            }
+        }
+        java.util.LinkedHashMap<String, String> pending = new java.util.LinkedHashMap<>(vars);
+        List<String> out = new ArrayList<>();
+        boolean inside = false;
+        boolean found = false;
+        for (int i = 0; i < in.size(); i++) {
+            String l = in.get(i);
+            String s = section(l);
+            if (s != null) {
+                if (inside) {
+                    writeVars(out, pending);
+                    inside = false;
+                }
+                if (!found && s.equalsIgnoreCase(name)) {
+                    inside = true;
+                    found = true;
+                }
+                out.add(l);
+                continue;
+            }
+            if (inside && !l.isBlank() && "#;\r".indexOf(l.charAt(0)) < 0) {
+                String[] nv = nameValue(l);
+                if (nv == null) {
+                    throw new KnockException(file + ", line " + (i + 1) + ": invalid entry; stanza [" + name
+                            + "] not saved");
+                }
+                if (!force && CRITICAL.contains(nv[0]) && !overwrite.test(nv[0])) {
+                    pending.remove(nv[0]);
+                    out.add(l);
+                }
+                continue;
+            }
+            out.add(l);
+        }
+        if (inside) {
+            writeVars(out, pending);
+        } else if (!found) {
+            out.add("");
+            out.add("[" + name + "]");
+            writeVars(out, pending);
+        }
+        StringBuilder text = new StringBuilder();
+        for (String l : out) {
+            text.append(l).append('\n');
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".updated");
+        try {
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(tmp);
+            }
+            Files.writeString(tmp, text, StandardCharsets.ISO_8859_1);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new KnockException("update_rc() : Unable to write rc file: " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void writeVars(List<String> out, java.util.Map<String, String> vars) {
+        // the blank lines that ended the stanza stay after the new settings
+        int insert = out.size();
+        while (insert > 0 && out.get(insert - 1).isBlank()) {
+            insert--;
+        }
+        List<String> lines = new ArrayList<>();
+        for (java.util.Map.Entry<String, String> v : vars.entrySet()) {
+            lines.add(String.format("%-24s    %s", v.getKey(), v.getValue()));
+        }
+        out.addAll(insert, lines);
+        vars.clear();
     }
 
     private KnockException unsupported(String name, int line) {

@@ -315,11 +315,9 @@ class FwknopTest {
     void argumentErrorsAreOneLineAndExitOne() {
         String[] keys = {"--key-rijndael", "secretkey", "--no-rc-file", "--no-save-args"};
         assertError("Must use --destination unless --test mode is used", concat(keys, "-A", "tcp/22", "-s"));
-        assertError("Must use one of [-s|-a]", concat(keys, "-A", "tcp/22", "-D", "gw"));
+        assertError("Must use one of [-s|-R|-a]", concat(keys, "-A", "tcp/22", "-D", "gw"));
         assertError("-A/--access", concat(keys, "-a", "10.1.1.1", "-D", "gw"));
         assertError("Unknown option: '-x'", concat(keys, "-x"));
-        assertError("option -g (--gpg-encryption) is not supported by this client yet", concat(keys, "-g"));
-        assertError("option --gpg-recipient-key is not supported", concat(keys, "--gpg-recipient-key=abc"));
         assertError("should not be identical", concat(keys, "-T", "-A", "tcp/22", "-s", "--key-hmac", "secretkey"));
         assertError("Legacy encryption mode is incompatible with HMAC usage.",
                 concat(keys, "-T", "-A", "tcp/22", "-s", "--key-hmac", "h", "-M", "legacy"));
@@ -328,7 +326,7 @@ class FwknopTest {
         assertError("Invalid encryption mode: pcbc", concat(keys, "-T", "-M", "pcbc"));
         assertError("--fw-timeout must be within [0-131072]", concat(keys, "-T", "-f", "131073"));
         assertError("Invalid time offset: 'soon'", concat(keys, "-T", "--time-offset-plus", "soon"));
-        assertError("raw sockets", concat(keys, "-T", "-P", "icmp"));
+        assertError("Unrecognized protocol: pigeon", concat(keys, "-T", "-P", "pigeon"));
         assertError("Invalid allow IP", concat(keys, "-T", "-A", "tcp/22", "-a", "1.2.3"));
         assertError("is not an int", concat(keys, "-T", "-p", "x"));
         assertError("--server-port must be in [1-65535]", concat(keys, "-T", "-p", "0"));

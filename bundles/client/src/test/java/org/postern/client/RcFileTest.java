@@ -142,8 +142,8 @@ class RcFileTest {
         assertThrows(KnockException.class, () -> load("[default]\nDIGEST_TYPE crc32\n", null));
         assertThrows(KnockException.class, () -> load("[default]\nENCRYPTION_MODE pcbc\n", null));
         assertThrows(KnockException.class, () -> load("[default]\nTIME_OFFSET soon\n", null));
-        assertThrows(KnockException.class, () -> load("[default]\nSPA_SERVER_PROTO icmp\n", null));
-        assertThrows(KnockException.class, () -> load("[default]\nUSE_GPG Y\n", null));
+        assertThrows(KnockException.class, () -> load("[default]\nSPA_SERVER_PROTO pigeon\n", null));
+        assertThrows(KnockException.class, () -> load("[default]\nSPOOF_SOURCE_IP 1.2.3\n", null));
         KnockException e = assertThrows(KnockException.class, () -> load("[default]\nKEY_BASE64 sec!ret\n", null));
         assertFalse(e.getMessage().contains("sec!ret"), e.getMessage());
     }
@@ -186,5 +186,65 @@ class RcFileTest {
         assertNull(RcFile.section("[open"));
         assertTrue(RcFile.yes("Y"));
         assertFalse(RcFile.yes("Yes"));
+    }
+
+    @Test
+    void everyKeywordOf2610IsRead() throws KnockException {
+        Invocation inv = load("""
+                [all]
+                SPA_SOURCE_PORT     40000
+                SPOOF_SOURCE_IP     10.9.9.9
+                RAND_PORT           Y
+                NAT_RAND_PORT       Y
+                KEY_FILE            /k/keys
+                HMAC_KEY_FILE       /k/hkeys
+                RESOLVE_IP_HTTPS    Y
+                RESOLVE_URL         https://myip.example/ip
+                RESOLVE_HTTP_ONLY   Y
+                WGET_CMD            /usr/bin/wget
+                USE_WGET_USER_AGENT Y
+                HTTP_USER_AGENT     Mine/1
+                SERVER_RESOLVE_IPV4 Y
+                SPA_SERVER_PROTO    icmp
+                GPG_HOMEDIR         /ignored/until/gpg
+                """, "all");
+        assertTrue(warnings.isEmpty(), warnings.toString());
+        var k = inv.knock;
+        assertEquals(40000, k.sourcePort());
+        assertEquals("10.9.9.9", k.spoofSource());
+        assertTrue(k.randPort());
+        assertTrue(k.natRandPort());
+        assertEquals("/k/keys", inv.keyFile);
+        assertEquals("/k/hkeys", inv.hmacKeyFile);
+        assertTrue(k.useHmac(), "an HMAC key file turns HMAC on");
+        assertTrue(k.resolveAllowIp());
+        assertEquals("https://myip.example/ip", k.resolveUrl());
+        assertTrue(k.resolveHttpOnly());
+        assertEquals("/usr/bin/wget", k.wgetCmd());
+        assertTrue(k.useWgetUserAgent());
+        assertEquals("Mine/1", k.httpUserAgent());
+        assertEquals(KnockTransport.ICMP, k.transport());
+    }
+
+    @Test
+    void savedStanzaReplacesItsSettingsAndKeepsTheRest(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path rc = dir.resolve("rc");
+        java.nio.file.Files.writeString(rc, "# top\n[default]\nDIGEST_TYPE sha512\n\n[gw]\n# mine\nACCESS tcp/1\n"
+                + "KEY old\n\n[z]\nACCESS tcp/9\n");
+        var vars = new java.util.LinkedHashMap<String, String>();
+        vars.put("ACCESS", "tcp/22");
+        vars.put("KEY", "new");
+        List<String> asked = new ArrayList<>();
+        RcFile.saveStanza(rc, "GW", vars, false, k -> asked.add(k) && false);
+        assertEquals(List.of("KEY"), asked);
+        assertEquals("# top\n[default]\nDIGEST_TYPE sha512\n\n[gw]\n# mine\nKEY old\nACCESS                      tcp/22\n"
+                + "\n[z]\nACCESS tcp/9\n", java.nio.file.Files.readString(rc));
+        RcFile.saveStanza(rc, "new", vars, true, k -> true);
+        assertTrue(java.nio.file.Files.readString(rc).endsWith("\n[new]\nACCESS                      tcp/22\n"
+                + "KEY                         new\n"));
+        assertThrows(KnockException.class, () -> {
+            java.nio.file.Files.writeString(rc, "[gw]\nKEY\n");
+            RcFile.saveStanza(rc, "gw", vars, true, k -> true);
+        });
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.postern.api.EncryptionMode;
+import org.postern.api.GpgKey;
 import org.postern.api.PortSpec;
 import org.postern.api.RijndaelKey;
 import org.postern.fko.HmacKey;
@@ -26,13 +27,18 @@ import org.postern.fko.HmacType;
  */
 final class AccessConfParser {
 
-    private static final Set<String> NOT_YET = Set.of("GPG_HOME_DIR", "GPG_EXE", "GPG_DECRYPT_ID", "GPG_DECRYPT_PW",
-            "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG", "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID",
-            "GPG_FINGERPRINT_ID", "ENABLE_CMD_SUDO_EXEC", "CMD_EXEC_USER", "CMD_EXEC_GROUP", "CMD_SUDO_EXEC_USER",
-            "CMD_SUDO_EXEC_GROUP", "CMD_CYCLE_OPEN", "CMD_CYCLE_CLOSE", "CMD_CYCLE_TIMER", "FORCE_NAT", "FORCE_SNAT",
+    private static final Set<String> NOT_YET = Set.of("ENABLE_CMD_SUDO_EXEC", "CMD_EXEC_USER", "CMD_EXEC_GROUP", "CMD_SUDO_EXEC_USER",
+            "CMD_SUDO_EXEC_GROUP", "FORCE_NAT", "FORCE_SNAT",
             "FORCE_MASQUERADE", "FORWARD_ALL", "DISABLE_DNAT", "%include", "%include_folder", "%include_keys");
 
     private final List<String> notices = new ArrayList<>();
+    private Path gpgHome = Path.of("/root/.gnupg");
+
+    /** fwknopd.conf's GPG_HOME_DIR: the GnuPG home of stanzas without their own. */
+    AccessConfParser gpgHome(Path home) {
+        this.gpgHome = home;
+        return this;
+    }
 
     /** Notices collected while parsing: keywords present but not honoured yet, with file:line. */
     List<String> notices() {
@@ -91,11 +97,13 @@ final class AccessConfParser {
         boolean cmdExec = false;
         Instant expires = null;
         Map<String, String> display = new LinkedHashMap<>();
+        GpgSettings gpg = new GpgSettings();
 
         for (ConfigLine l : lines) {
             String v = l.value();
             String kw = l.keyword();
-            display.put(kw, kw.startsWith("KEY") || kw.startsWith("HMAC_KEY") ? "********" : v);
+            display.put(kw, kw.startsWith("KEY") || kw.startsWith("HMAC_KEY") || kw.equals("GPG_DECRYPT_PW")
+                    ? "********" : v);
             try {
                 switch (kw) {
                     case "SOURCE" -> sources = AddressRange.parseList(v);
@@ -123,7 +131,16 @@ final class AccessConfParser {
                     case "REQUIRE_USERNAME" -> requireUser = v;
                     case "ENABLE_CMD_EXEC" -> cmdExec = l.bool();
                     case "ACCESS_EXPIRE" -> expires = date(l);
+                    case "CMD_CYCLE_OPEN", "CMD_CYCLE_CLOSE" -> {
+                        // kept as written in display; AccessStanza.commandCycle() reads them back
+                    }
+                    case "CMD_CYCLE_TIMER" -> l.intInRange(1, 8388608);
                     case "ACCESS_EXPIRE_EPOCH" -> expires = Instant.ofEpochSecond(Long.parseLong(v.trim()));
+                    case "GPG_HOME_DIR", "GPG_DECRYPT_ID", "GPG_DECRYPT_PW", "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG",
+                            "GPG_DISABLE_SIG", "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID", "GPG_FINGERPRINT_ID" ->
+                        gpg.read(l);
+                    case "GPG_EXE" -> notices.add("GPG_EXE at " + l.where() + " is not needed: Postern decrypts GnuPG"
+                            + " data in-process (Bouncy Castle), no gpg binary is run");
                     default -> {
                         if (NOT_YET.contains(kw)) {
                             notices.add("not supported yet: " + kw + " at " + l.where());
@@ -136,14 +153,25 @@ final class AccessConfParser {
                 throw l.error(e.getMessage());
             }
         }
-        if (key == null && hmac == null) {
-            throw head.error("stanza has no KEY or KEY_BASE64");
+        checkCommandCycle(display, head);
+        GpgKey gpgKey = gpg.key(head, gpgHome, notices);
+        if (gpgKey != null && hmac != null && gpgKey.decryptPassphrase() != null && key == null
+                && java.util.Arrays.equals(new String(gpgKey.decryptPassphrase()).getBytes(StandardCharsets.ISO_8859_1), hmac)) {
+            throw hmacLine.error("HMAC key must differ from GPG_DECRYPT_PW");
+        }
+        if (key == null && gpgKey == null) {
+            throw head.error(hmac == null ? "stanza has no KEY or KEY_BASE64 (nor GPG_DECRYPT_PW / GPG_ALLOW_NO_PW)"
+                    : "stanza has an HMAC key but no KEY or KEY_BASE64 (nor GPG_DECRYPT_PW / GPG_ALLOW_NO_PW)");
         }
         if (key == null) {
-            throw head.error("stanza has an HMAC key but no KEY or KEY_BASE64");
+            return new AccessStanza(name, sources, destinations, null, gpgKey,
+                    hmac == null ? null : new HmacKey(hmac, hmacType == null ? HmacType.SHA256 : hmacType), open,
+                    restrict, fwTimeout, maxTimeout, requireSource, requireUser, cmdExec, expires,
+                    java.util.Collections.unmodifiableMap(display));
         }
         if (mode == EncryptionMode.ASYMMETRIC) {
-            throw (modeLine != null ? modeLine : head).error("GnuPG (Asymmetric) is not supported yet");
+            throw (modeLine != null ? modeLine : head).error(
+                    "ENCRYPTION_MODE Asymmetric needs no KEY: GnuPG is set with GPG_DECRYPT_PW or GPG_ALLOW_NO_PW");
         }
         if (mode == EncryptionMode.LEGACY && key.length > 16) {
             key = java.util.Arrays.copyOf(key, 16); // fwknopd truncates the stanza key in legacy mode
@@ -161,8 +189,110 @@ final class AccessConfParser {
             }
             hmacKey = new HmacKey(hmac, hmacType == null ? HmacType.SHA256 : hmacType);
         }
-        return new AccessStanza(name, sources, destinations, new RijndaelKey(key, mode), hmacKey, open, restrict,
+        return new AccessStanza(name, sources, destinations, new RijndaelKey(key, mode), gpgKey, hmacKey, open, restrict,
                 fwTimeout, maxTimeout, requireSource, requireUser, cmdExec, expires, java.util.Collections.unmodifiableMap(display));
+    }
+
+    /**
+     * fwknopd's rules for a command cycle: CMD_CYCLE_OPEN needs CMD_CYCLE_CLOSE (which may be NONE), and
+     * CMD_CYCLE_TIMER unless the close is NONE; a close without an open is an error.
+     */
+    private static void checkCommandCycle(Map<String, String> display, ConfigLine head) throws ConfigException {
+        String open = display.get("CMD_CYCLE_OPEN");
+        String close = display.get("CMD_CYCLE_CLOSE");
+        if (open == null) {
+            if (close != null || display.containsKey("CMD_CYCLE_TIMER")) {
+                throw head.error("CMD_CYCLE_CLOSE / CMD_CYCLE_TIMER without CMD_CYCLE_OPEN");
+            }
+            return;
+        }
+        if (close == null) {
+            throw head.error("CMD_CYCLE_OPEN needs CMD_CYCLE_CLOSE (NONE for no close command)");
+        }
+        if (!close.strip().equals("NONE") && !display.containsKey("CMD_CYCLE_TIMER")) {
+            throw head.error("CMD_CYCLE_TIMER is required unless CMD_CYCLE_CLOSE is NONE");
+        }
+    }
+
+    /**
+     * A stanza's GPG_* keywords, with fwknopd 2.6.10's rules (access.c): the stanza uses GnuPG once
+     * GPG_DECRYPT_PW is set or GPG_ALLOW_NO_PW is Y; a signature is then required unless GPG_DISABLE_SIG is Y
+     * (GPG_REQUIRE_SIG N alone does not turn it off; GPG_REQUIRE_SIG Y wins over GPG_DISABLE_SIG Y), and
+     * unless GPG_DISABLE_SIG is Y, GPG_REMOTE_ID or GPG_FINGERPRINT_ID must be given, else the daemon does not
+     * start. GPG_HOME_DIR defaults to fwknopd.conf's.
+     */
+    private static final class GpgSettings {
+        private Path home;
+        private String decryptId;
+        private char[] passphrase;
+        private boolean allowNoPassphrase;
+        private Boolean requireSig;
+        private boolean disableSig;
+        private boolean ignoreVerifyError;
+        private final List<String> remoteIds = new ArrayList<>();
+        private final List<String> fingerprints = new ArrayList<>();
+        private ConfigLine first;
+
+        void read(ConfigLine l) throws ConfigException {
+            if (first == null) {
+                first = l;
+            }
+            String v = l.value().strip();
+            switch (l.keyword()) {
+                case "GPG_HOME_DIR" -> home = Path.of(v);
+                case "GPG_DECRYPT_ID" -> decryptId = v;
+                case "GPG_DECRYPT_PW" -> passphrase = l.value().toCharArray();
+                case "GPG_ALLOW_NO_PW" -> allowNoPassphrase = l.bool();
+                case "GPG_REQUIRE_SIG" -> requireSig = l.bool();
+                case "GPG_DISABLE_SIG" -> disableSig = l.bool();
+                case "GPG_IGNORE_SIG_VERIFY_ERROR" -> ignoreVerifyError = l.bool();
+                case "GPG_REMOTE_ID" -> list(l, remoteIds);
+                case "GPG_FINGERPRINT_ID" -> list(l, fingerprints);
+                default -> throw l.error("not a GnuPG keyword");
+            }
+        }
+
+        private static void list(ConfigLine l, List<String> into) throws ConfigException {
+            for (String id : l.value().split(",")) {
+                String t = id.strip();
+                if (t.isEmpty()) {
+                    throw l.error("empty entry in the list");
+                }
+                into.add(t);
+            }
+        }
+
+        /** The GnuPG key of the stanza, or null when the stanza does not use GnuPG. */
+        GpgKey key(ConfigLine head, Path defaultHome, List<String> notices) throws ConfigException {
+            boolean use = passphrase != null || allowNoPassphrase;
+            if (!use) {
+                if (first != null) {
+                    notices.add("GnuPG settings at " + first.where() + " are unused: the stanza at " + head.where()
+                            + " needs GPG_DECRYPT_PW or GPG_ALLOW_NO_PW Y to use GnuPG");
+                }
+                return null;
+            }
+            // fwknopd: required unless GPG_DISABLE_SIG (an explicit GPG_REQUIRE_SIG Y wins over it), and the
+            // signer lists are mandatory unless GPG_DISABLE_SIG
+            boolean require = Boolean.TRUE.equals(requireSig) || !disableSig;
+            if (!disableSig && remoteIds.isEmpty() && fingerprints.isEmpty()) {
+                throw head.error("GPG_REQUIRE_SIG is on (the default) but neither GPG_REMOTE_ID nor GPG_FINGERPRINT_ID"
+                        + " is set: list the allowed signers, or set GPG_DISABLE_SIG Y");
+            }
+            for (String id : remoteIds) {
+                if (!id.matches("[0-9A-F]{8}")) {
+                    notices.add("GPG_REMOTE_ID " + id + " in the stanza at " + head.where() + " is not 8 upper-case hex"
+                            + " digits: it is compared, as fwknop does, with the last 8 hex digits of the signer's"
+                            + " fingerprint and will never match");
+                }
+            }
+            GpgKey.Builder b = GpgKey.builder().homeDir(home != null ? home : defaultHome).decryptId(decryptId)
+                    .decryptPassphrase(allowNoPassphrase && passphrase == null ? null : passphrase)
+                    .requireSignature(require).ignoreSignatureErrors(ignoreVerifyError);
+            remoteIds.forEach(b::signerId);
+            fingerprints.forEach(f -> b.signerFingerprint(f.replace(" ", "")));
+            return b.build();
+        }
     }
 
     private static byte[] base64(ConfigLine l) throws ConfigException {

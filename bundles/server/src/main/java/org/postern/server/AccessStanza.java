@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import org.postern.api.CommandCycle;
+import org.postern.api.GpgKey;
 import org.postern.api.PortSpec;
 import org.postern.api.RijndaelKey;
 import org.postern.fko.HmacKey;
@@ -17,6 +19,7 @@ import org.postern.fko.HmacKey;
  * @param sources              SOURCE ranges
  * @param destinations         DESTINATION ranges, empty for any
  * @param key                  the Rijndael key, or null when the stanza has none
+ * @param gpgKey               the GnuPG keys and signature policy, or null when the stanza has none
  * @param hmacKey              the HMAC key, or null
  * @param openPorts            OPEN_PORTS, empty for any
  * @param restrictPorts        RESTRICT_PORTS
@@ -29,7 +32,7 @@ import org.postern.fko.HmacKey;
  * @param display              keyword to value as written, key values masked, for {@code spa:stanzas}
  */
 record AccessStanza(String name, List<AddressRange> sources, List<AddressRange> destinations, RijndaelKey key,
-        HmacKey hmacKey, List<PortSpec> openPorts, List<PortSpec> restrictPorts, int fwAccessTimeout,
+        GpgKey gpgKey, HmacKey hmacKey, List<PortSpec> openPorts, List<PortSpec> restrictPorts, int fwAccessTimeout,
         int maxFwTimeout, boolean requireSourceAddress, String requireUsername, boolean enableCmdExec,
         Instant expires, Map<String, String> display) {
 
@@ -71,8 +74,26 @@ record AccessStanza(String name, List<AddressRange> sources, List<AddressRange> 
         return true;
     }
 
-    /** The firewall timeout for a packet: the client's (capped by MAX_FW_TIMEOUT) or FW_ACCESS_TIMEOUT. */
+    /**
+     * The firewall timeout for a packet: the client's (capped by MAX_FW_TIMEOUT) or FW_ACCESS_TIMEOUT. With a
+     * command cycle that closes, fwknopd's close timer: the client's timeout (not capped) or CMD_CYCLE_TIMER.
+     */
     int timeoutFor(int clientTimeout) {
+        CommandCycle cycle = commandCycle();
+        if (cycle != null && cycle.close() != null) {
+            return clientTimeout > 0 ? clientTimeout : cycle.timer();
+        }
         return clientTimeout > 0 ? Math.min(clientTimeout, maxFwTimeout) : fwAccessTimeout;
+    }
+
+    /** CMD_CYCLE_OPEN / CLOSE / TIMER (validated by the parser, kept as written in {@link #display}), or null. */
+    CommandCycle commandCycle() {
+        String open = display.get("CMD_CYCLE_OPEN");
+        if (open == null) {
+            return null;
+        }
+        String timer = display.get("CMD_CYCLE_TIMER");
+        return new CommandCycle(open.strip(), display.get("CMD_CYCLE_CLOSE"),
+                timer == null ? 0 : Integer.parseInt(timer.strip()));
     }
 }

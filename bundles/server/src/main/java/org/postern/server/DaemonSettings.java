@@ -30,12 +30,18 @@ final class DaemonSettings {
             "ENABLE_RULE_PREPEND", "FWKNOP_RUN_DIR", "FWKNOP_CONF_DIR", "ACCESS_FILE", "FWKNOP_PID_FILE", "VERBOSE",
             "LOCALE", "SYSLOG_IDENTITY", "SYSLOG_FACILITY", "PCAP_DISPATCH_COUNT", "PCAP_LOOP_SLEEP",
             "UDPSERV_SELECT_TIMEOUT", "RULES_CHECK_THRESHOLD", "CMD_EXEC_TIMEOUT", "EXIT_AT_INTF_DOWN",
-            "ENABLE_NAT_DNS", "GPG_HOME_DIR", "GPG_EXE", "SUDO_EXE");
+            "ENABLE_NAT_DNS", "GPG_HOME_DIR", "GPG_EXE", "SUDO_EXE", "PCAP_FILE", "ENABLE_TCP_SERVER", "TCPSERV_PORT",
+            "ENABLE_SPA_OVER_HTTP", "ENABLE_X_FORWARDED_FOR", "ALLOW_ANY_USER_AGENT", "FIREWALL_TYPE", "NFT_HOOK_CHAIN", "NFT_TABLE",
+            "FLUSH_FIREWD_AT_INIT", "FLUSH_FIREWD_AT_EXIT", "FIREWD_ZONE", "FLUSH_IPFW_AT_INIT", "FLUSH_IPFW_AT_EXIT",
+            "IPFW_START_RULE_NUM", "IPFW_MAX_RULES", "IPFW_ACTIVE_SET_NUM", "IPFW_EXPIRE_SET_NUM",
+            "IPFW_EXPIRE_PURGE_INTERVAL", "IPFW_ADD_CHECK_STATE", "PF_ANCHOR_NAME", "PF_EXPIRE_INTERVAL");
+
+    /** Postern's FIREWALL_TYPE values: which firewall backend fwknopd.conf configures. */
+    static final List<String> FIREWALL_TYPES = List.of("iptables", "nftables", "firewalld", "ipfw", "pf", "cmd-cycle");
 
     /** Keywords whose default is off: present with an enabling value they are not supported yet. */
     private static final Set<String> NOT_YET_WHEN_ENABLED = Set.of("ENABLE_IPT_FORWARDING", "ENABLE_IPT_LOCAL_NAT",
-            "ENABLE_IPT_SNAT", "ENABLE_IPT_OUTPUT", "ENABLE_TCP_SERVER", "ENABLE_SPA_OVER_HTTP",
-            "ENABLE_X_FORWARDED_FOR", "ENABLE_NFQ_CAPTURE", "ALLOW_ANY_USER_AGENT");
+            "ENABLE_IPT_SNAT", "ENABLE_IPT_OUTPUT", "ENABLE_NFQ_CAPTURE");
 
     static {
         DEFAULTS.put("PCAP_INTF", "eth0");
@@ -45,6 +51,11 @@ final class DaemonSettings {
         DEFAULTS.put("MAX_SNIFF_BYTES", "1500");
         DEFAULTS.put("ENABLE_UDP_SERVER", "N");
         DEFAULTS.put("UDPSERV_PORT", "62201");
+        DEFAULTS.put("ENABLE_TCP_SERVER", "N");
+        DEFAULTS.put("TCPSERV_PORT", "62201");
+        DEFAULTS.put("ENABLE_SPA_OVER_HTTP", "N");
+        DEFAULTS.put("ENABLE_X_FORWARDED_FOR", "N");
+        DEFAULTS.put("ALLOW_ANY_USER_AGENT", "N");
         DEFAULTS.put("ENABLE_SPA_PACKET_AGING", "Y");
         DEFAULTS.put("MAX_SPA_PACKET_AGE", "120");
         DEFAULTS.put("ENABLE_DIGEST_PERSISTENCE", "Y");
@@ -60,6 +71,25 @@ final class DaemonSettings {
         DEFAULTS.put("FIREWALL_EXE", "/usr/sbin/iptables");
         DEFAULTS.put("ENABLE_DESTINATION_RULE", "N");
         DEFAULTS.put("ENABLE_RULE_PREPEND", "N");
+        DEFAULTS.put("GPG_HOME_DIR", "/root/.gnupg");
+        // Postern keywords (not in fwknop 2.6.10)
+        DEFAULTS.put("FIREWALL_TYPE", "iptables");
+        DEFAULTS.put("NFT_HOOK_CHAIN", "inet filter input");
+        DEFAULTS.put("NFT_TABLE", "postern");
+        DEFAULTS.put("FIREWD_ZONE", "");
+        // the firewalld, ipfw and pf builds of fwknopd 2.6.10
+        DEFAULTS.put("FLUSH_FIREWD_AT_INIT", "Y");
+        DEFAULTS.put("FLUSH_FIREWD_AT_EXIT", "Y");
+        DEFAULTS.put("FLUSH_IPFW_AT_INIT", "Y");
+        DEFAULTS.put("FLUSH_IPFW_AT_EXIT", "Y");
+        DEFAULTS.put("IPFW_START_RULE_NUM", "10000");
+        DEFAULTS.put("IPFW_MAX_RULES", "65535");
+        DEFAULTS.put("IPFW_ACTIVE_SET_NUM", "1");
+        DEFAULTS.put("IPFW_EXPIRE_SET_NUM", "2");
+        DEFAULTS.put("IPFW_EXPIRE_PURGE_INTERVAL", "30");
+        DEFAULTS.put("IPFW_ADD_CHECK_STATE", "N");
+        DEFAULTS.put("PF_ANCHOR_NAME", "fwknop");
+        DEFAULTS.put("PF_EXPIRE_INTERVAL", "30");
     }
 
     private final Map<String, ConfigLine> lines;
@@ -102,11 +132,43 @@ final class DaemonSettings {
     private void validate() throws ConfigException {
         intValue("MAX_SPA_PACKET_AGE", 1, 100000);
         intValue("UDPSERV_PORT", 1, 65535);
+        intValue("TCPSERV_PORT", 1, 65535);
         intValue("MAX_SNIFF_BYTES", 1, 65535);
+        if (!FIREWALL_TYPES.contains(value("FIREWALL_TYPE").strip())) {
+            throw errorFor("FIREWALL_TYPE", "must be one of " + String.join(", ", FIREWALL_TYPES) + ", not '"
+                    + value("FIREWALL_TYPE").strip() + "'");
+        }
         String spec = value("IPT_INPUT_ACCESS");
         if (!spec.matches("[A-Za-z0-9_ ,]+") || spec.split(",").length != 6) {
             throw errorFor("IPT_INPUT_ACCESS", "must be six comma-separated fields of [A-Za-z0-9_ ]");
         }
+    }
+
+    /**
+     * ENABLE_SPA_PACKET_AGING as fwknopd 2.6.10 decides it (config_init.c): the keyword's value when fwknopd.conf
+     * sets it; otherwise on, except when the packets come from a PCAP_FILE (--pcap-file), which turns it off.
+     */
+    boolean packetAging() {
+        if (overrides.containsKey("ENABLE_SPA_PACKET_AGING") || lines.containsKey("ENABLE_SPA_PACKET_AGING")) {
+            return bool("ENABLE_SPA_PACKET_AGING");
+        }
+        String file = value("PCAP_FILE");
+        return file == null || file.isBlank();
+    }
+
+    /** PCAP_INTF as a list: Postern takes several interfaces, comma-separated (one live capture each). */
+    List<String> pcapInterfaces() throws ConfigException {
+        List<String> out = new ArrayList<>();
+        for (String i : value("PCAP_INTF").split(",")) {
+            String name = i.strip();
+            if (name.isEmpty()) {
+                throw errorFor("PCAP_INTF", "an empty interface name in '" + value("PCAP_INTF") + "'");
+            }
+            if (!out.contains(name)) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /** Lines to log at start: keywords present but not (yet) honoured, each with file:line. */

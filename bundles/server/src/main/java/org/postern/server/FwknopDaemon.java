@@ -21,12 +21,10 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.postern.api.AccessGrant;
 import org.postern.api.AccessStanzaView;
 import org.postern.api.CapturedPacket;
-import org.postern.api.FirewallBackend;
 import org.postern.api.GrantRegistry;
 import org.postern.api.PacketSink;
 import org.postern.api.SpaCipher;
@@ -46,14 +44,14 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
     private static final Logger LOG = LoggerFactory.getLogger(FwknopDaemon.class);
 
     private final Map<String, SpaCipher> ciphers = new ConcurrentHashMap<>();
-    private final FirewallSlot firewall = new FirewallSlot();
 
     private final DigestFile replay;
     private final LiveGrants grants;
     private final Pipeline pipeline;
 
     @Activate
-    public FwknopDaemon(BundleContext context, ServerConfig config, @Reference ConfigurationAdmin cm) {
+    public FwknopDaemon(BundleContext context, ServerConfig config, @Reference ConfigurationAdmin cm,
+            @Reference FirewallSlot firewall) {
         try {
             Launch launch = Launch.from(context::getProperty, config);
             DaemonSettings settings = DaemonSettings.load(launch.fwknopdConf(), launch.overrides());
@@ -61,14 +59,23 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
             Path accessFile = launch.accessConf() != null ? launch.accessConf() : Paths.get(settings.value("ACCESS_FILE"));
             List<AccessStanza> stanzas = List.of();
             if (Files.exists(accessFile) || launch.explicit()) {
-                AccessConfParser parser = new AccessConfParser();
+                AccessConfParser parser = new AccessConfParser().gpgHome(Paths.get(settings.value("GPG_HOME_DIR")));
                 stanzas = parser.parse(accessFile);
                 parser.notices().forEach(LOG::warn);
                 LOG.info("{} access stanza(s) from {}", stanzas.size(), accessFile);
+                if (!settings.value("FIREWALL_TYPE").strip().equals("cmd-cycle")) {
+                    stanzas.stream().filter(st -> st.commandCycle() != null).forEach(st -> LOG.warn(
+                            "CMD_CYCLE_OPEN of stanza {} runs only with FIREWALL_TYPE cmd-cycle; the backend in force "
+                                    + "opens its grants as usual", st.name()));
+                }
             } else {
                 LOG.warn("No access.conf at {}: every packet will be refused until stanzas are configured", accessFile);
             }
-            PolicySet policy = new PolicySet(stanzas, settings.bool("ENABLE_SPA_PACKET_AGING"),
+            if (!settings.packetAging() && settings.bool("ENABLE_SPA_PACKET_AGING")) {
+                LOG.info("SPA packet aging is off: packets come from the pcap file {} (as fwknopd's --pcap-file)",
+                        settings.value("PCAP_FILE"));
+            }
+            PolicySet policy = new PolicySet(stanzas, settings.packetAging(),
                     settings.intValue("MAX_SPA_PACKET_AGE", 1, 100000), launch.testMode());
             Path digestPath = settings.bool("ENABLE_DIGEST_PERSISTENCE") ? Paths.get(settings.value("DIGEST_FILE")) : null;
             this.replay = new DigestFile(digestPath);
@@ -117,19 +124,6 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
         grants.close();
         replay.close();
         LOG.info("Postern fwknopd stopped");
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindFirewall(FirewallBackend fw) {
-        firewall.set(fw);
-        LOG.info("Firewall backend in force: {}", fw.name());
-    }
-
-    void unbindFirewall(FirewallBackend fw) {
-        if (firewall.clear(fw)) {
-            LOG.warn("Firewall backend {} went away", fw.name());
-        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -181,6 +175,7 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
             Map<String, String> o = new HashMap<>();
             putIf(o, "PCAP_INTF", prop.apply("postern.interface"));
             putIf(o, "PCAP_FILTER", prop.apply("postern.pcap.filter"));
+            putIf(o, "PCAP_FILE", prop.apply("postern.pcap.file"));
             putIf(o, "DIGEST_FILE", prop.apply("postern.digest.file"));
             putIf(o, "FWKNOP_PID_FILE", prop.apply("postern.pid.file"));
             putIf(o, "FWKNOP_RUN_DIR", prop.apply("postern.run.dir"));

@@ -1,6 +1,7 @@
 package org.postern.server;
 
 import java.io.IOException;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Enumeration;
@@ -8,6 +9,7 @@ import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.osgi.framework.InvalidSyntaxException;
@@ -35,39 +37,153 @@ final class FwknopdImport {
         this.cm = cm;
     }
 
-    /** One configuration to put in place: a singleton PID, or a named instance of a factory PID. */
-    record Target(String pid, boolean factory, Dictionary<String, Object> properties) {
+    /**
+     * One configuration to put in place: a singleton PID, or a named instance of a factory PID.
+     *
+     * @param instance the factory configuration's name (ignored for a singleton)
+     */
+    record Target(String pid, boolean factory, Dictionary<String, Object> properties, String instance) {
+
+        Target(String pid, boolean factory, Dictionary<String, Object> properties) {
+            this(pid, factory, properties, INSTANCE);
+        }
     }
 
     static List<Target> targets(DaemonSettings s, boolean testMode) throws ConfigException {
+        List<Target> out = new ArrayList<>(captureTargets(s));
+        if (!testMode) {
+            firewallTarget(s).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * The capture sources fwknopd.conf describes, as fwknopd 2.6.10 starts them: ENABLE_UDP_SERVER alone makes the
+     * UDP socket; otherwise ENABLE_TCP_SERVER adds the TCP listener (which reads the SPA data itself, where
+     * fwknopd's only accepted and let libpcap read it) beside PCAP_FILE read once, or else one live capture per
+     * PCAP_INTF interface (a Postern extension: a comma-separated list; several get instances
+     * {@code fwknopd-<interface>}). ENABLE_SPA_OVER_HTTP, ALLOW_ANY_USER_AGENT and ENABLE_X_FORWARDED_FOR apply
+     * to each. EXIT_AT_INTF_DOWN needs no mapping: a live capture reopens a lost interface instead of exiting.
+     */
+    static List<Target> captureTargets(DaemonSettings s) throws ConfigException {
         List<Target> out = new ArrayList<>();
         if (s.bool("ENABLE_UDP_SERVER")) {
-            Hashtable<String, Object> p = new Hashtable<>();
+            Hashtable<String, Object> p = httpSettings(s);
             p.put("name", INSTANCE);
             p.put("port", s.intValue("UDPSERV_PORT", 1, 65535));
             out.add(new Target("org.postern.capture.udp", true, p));
-        } else {
-            Hashtable<String, Object> p = new Hashtable<>();
+            return out;
+        }
+        if (s.bool("ENABLE_TCP_SERVER")) {
+            Hashtable<String, Object> p = httpSettings(s);
             p.put("name", INSTANCE);
-            p.put("interfaceName", s.value("PCAP_INTF"));
+            p.put("port", s.intValue("TCPSERV_PORT", 1, 65535));
+            out.add(new Target("org.postern.capture.tcp", true, p));
+        }
+        String file = s.value("PCAP_FILE");
+        if (file != null && !file.isBlank()) {
+            Hashtable<String, Object> p = httpSettings(s);
+            p.put("name", INSTANCE);
+            p.put("file", file.strip());
+            p.put("follow", false);
+            p.put("filter", s.value("PCAP_FILTER"));
+            out.add(new Target("org.postern.capture.pcapfile", true, p));
+            return out;
+        }
+        List<String> interfaces = s.pcapInterfaces();
+        for (String intf : interfaces) {
+            String name = interfaces.size() == 1 ? INSTANCE : INSTANCE + "-" + intf;
+            Hashtable<String, Object> p = httpSettings(s);
+            p.put("name", name);
+            p.put("interfaceName", intf);
             p.put("filter", s.value("PCAP_FILTER"));
             p.put("promiscuous", s.bool("ENABLE_PCAP_PROMISC"));
             p.put("anyDirection", s.bool("ENABLE_PCAP_ANY_DIRECTION"));
             p.put("snapLength", s.intValue("MAX_SNIFF_BYTES", 1, 65535));
-            out.add(new Target("org.postern.capture.pcap", true, p));
-        }
-        if (!testMode) {
-            Hashtable<String, Object> p = new Hashtable<>();
-            p.put("executable", s.value("FIREWALL_EXE"));
-            p.put("inputAccess", s.value("IPT_INPUT_ACCESS"));
-            p.put("flushAtInit", s.bool("FLUSH_IPT_AT_INIT"));
-            p.put("flushAtExit", s.bool("FLUSH_IPT_AT_EXIT"));
-            p.put("rulePrepend", s.bool("ENABLE_RULE_PREPEND"));
-            p.put("destinationRule", s.bool("ENABLE_DESTINATION_RULE"));
-            p.put("commentCheck", s.bool("ENABLE_IPT_COMMENT_CHECK"));
-            out.add(new Target("org.postern.firewall.iptables", false, p));
+            out.add(new Target("org.postern.capture.pcap", true, p, name));
         }
         return out;
+    }
+
+    private static Hashtable<String, Object> httpSettings(DaemonSettings s) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("httpExtraction", s.bool("ENABLE_SPA_OVER_HTTP"));
+        p.put("allowAnyUserAgent", s.bool("ALLOW_ANY_USER_AGENT"));
+        p.put("forwardedFor", s.bool("ENABLE_X_FORWARDED_FOR"));
+        return p;
+    }
+
+    /**
+     * The configuration of the firewall backend fwknopd.conf's {@code FIREWALL_TYPE} (a Postern keyword, default
+     * iptables) names. Only that backend's PID is configured, so it is the one in force; {@link #apply} removes
+     * the configurations imported earlier for the others.
+     */
+    static Optional<Target> firewallTarget(DaemonSettings s) throws ConfigException {
+        String type = s.value("FIREWALL_TYPE").strip();
+        Hashtable<String, Object> p = new Hashtable<>();
+        switch (type) {
+            case "nftables" -> {
+                putExecutable(p, s, "nft");
+                p.put("hookChain", s.value("NFT_HOOK_CHAIN").strip());
+                p.put("table", s.value("NFT_TABLE").strip());
+                return Optional.of(new Target("org.postern.firewall.nftables", false, p));
+            }
+            case "iptables" -> {
+                p.put("executable", s.value("FIREWALL_EXE"));
+                p.put("inputAccess", s.value("IPT_INPUT_ACCESS"));
+                p.put("flushAtInit", s.bool("FLUSH_IPT_AT_INIT"));
+                p.put("flushAtExit", s.bool("FLUSH_IPT_AT_EXIT"));
+                p.put("rulePrepend", s.bool("ENABLE_RULE_PREPEND"));
+                p.put("destinationRule", s.bool("ENABLE_DESTINATION_RULE"));
+                p.put("commentCheck", s.bool("ENABLE_IPT_COMMENT_CHECK"));
+                return Optional.of(new Target("org.postern.firewall.iptables", false, p));
+            }
+            case "firewalld" -> {
+                putExecutable(p, s, "firewall-cmd");
+                p.put("zone", s.value("FIREWD_ZONE").strip());
+                p.put("flushAtInit", s.bool("FLUSH_FIREWD_AT_INIT"));
+                p.put("flushAtExit", s.bool("FLUSH_FIREWD_AT_EXIT"));
+                p.put("destinationRule", s.bool("ENABLE_DESTINATION_RULE"));
+                return Optional.of(new Target("org.postern.firewall.firewalld", false, p));
+            }
+            case "ipfw" -> {
+                putExecutable(p, s, "ipfw");
+                p.put("startRuleNum", s.intValue("IPFW_START_RULE_NUM", 0, 131071));
+                p.put("maxRules", s.intValue("IPFW_MAX_RULES", 1, 131071));
+                p.put("activeSet", s.intValue("IPFW_ACTIVE_SET_NUM", 0, 63));
+                p.put("expireSet", s.intValue("IPFW_EXPIRE_SET_NUM", 0, 63));
+                p.put("purgeIntervalSeconds", s.intValue("IPFW_EXPIRE_PURGE_INTERVAL", 1, 131071));
+                p.put("addCheckState", s.bool("IPFW_ADD_CHECK_STATE"));
+                p.put("flushAtInit", s.bool("FLUSH_IPFW_AT_INIT"));
+                p.put("flushAtExit", s.bool("FLUSH_IPFW_AT_EXIT"));
+                p.put("destinationRule", s.bool("ENABLE_DESTINATION_RULE"));
+                return Optional.of(new Target("org.postern.firewall.ipfw", false, p));
+            }
+            case "pf" -> {
+                putExecutable(p, s, "pfctl");
+                p.put("anchor", s.value("PF_ANCHOR_NAME").strip());
+                p.put("destinationRule", s.bool("ENABLE_DESTINATION_RULE"));
+                return Optional.of(new Target("org.postern.firewall.pf", false, p));
+            }
+            case "cmd-cycle" -> {
+                // the commands are the stanzas' CMD_CYCLE_OPEN / CMD_CYCLE_CLOSE; the PID only has to exist
+                p.put("commandTimeoutSeconds", 5);
+                return Optional.of(new Target("org.postern.firewall.cmdcycle", false, p));
+            }
+            default -> {
+                LOG.warn("FIREWALL_TYPE {}: no fwknopd.conf mapping yet; configure org.postern.firewall.{} natively",
+                        type, type.replace("-", ""));
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** FIREWALL_EXE for a backend whose program is {@code name}; the iptables default of FIREWALL_EXE is not for it. */
+    private static void putExecutable(Hashtable<String, Object> p, DaemonSettings s, String name) {
+        String exe = s.value("FIREWALL_EXE");
+        if (exe != null && Paths.get(exe.strip()).getFileName().toString().startsWith(name)) {
+            p.put("executable", exe.strip());
+        }
     }
 
     /** Puts the targets in place (changing only what differs) and deletes stale imported configurations. */
@@ -75,7 +191,7 @@ final class FwknopdImport {
         Set<String> kept = new HashSet<>();
         for (Target t : targets) {
             Configuration c = t.factory()
-                    ? cm.getFactoryConfiguration(t.pid(), INSTANCE, "?")
+                    ? cm.getFactoryConfiguration(t.pid(), t.instance(), "?")
                     : cm.getConfiguration(t.pid(), "?");
             Dictionary<String, Object> current = c.getProperties();
             if (current != null && !FROM_FWKNOPD.equals(current.get(ORIGIN))) {

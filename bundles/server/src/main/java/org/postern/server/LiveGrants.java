@@ -19,6 +19,7 @@ import org.postern.api.AccessGrant;
 import org.postern.api.FirewallBackend;
 import org.postern.api.FirewallException;
 import org.postern.api.GrantRegistry;
+import org.postern.api.GrantRequest;
 import org.postern.api.PortSpec;
 import org.postern.api.RefusalReason;
 import org.postern.api.SpaException;
@@ -29,8 +30,14 @@ import org.slf4j.LoggerFactory;
  * Steps 5 and 6: applies grants through the firewall backend in force and closes each when it expires.
  * A new packet for a grant that is still live (same address, same ports) extends it instead of adding a
  * second rule.
+ *
+ * <p>When the backend in force changes (a better-ranked one appears, or {@code firewall.target} changes), every
+ * live grant moves: it is applied to the new backend, then removed from the old one. A backend coming into
+ * force is first asked for the openings it already holds ({@link FirewallBackend#liveGrants()}, e.g. left by
+ * a run killed with -9), which are adopted and closed when due. A backend that goes away with no successor
+ * keeps what it holds (its own flush-at-exit setting decides); the grants wait here for the next backend.
  */
-final class LiveGrants implements GrantRegistry, AutoCloseable {
+final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveGrants.class);
     private static final int REVOKE_RETRIES = 5;
@@ -44,6 +51,10 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, Entry> byKey = new HashMap<>();
     private final Map<String, Entry> byId = new HashMap<>();
+    /** The backend the live grants are applied to; null while none is in force. Guarded by this. */
+    private FirewallBackend applied;
+    /** The backend that went away with no successor yet: the next one takes over from it. Guarded by this. */
+    private FirewallBackend released;
 
     private static final class Entry {
         AccessGrant grant;
@@ -63,11 +74,21 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
+        backend.attach(this);
     }
 
     /** Opens (or extends) access; on failure nothing stays applied. */
     AccessGrant open(InetAddress source, InetAddress destination, List<PortSpec> ports, int timeoutSeconds,
             String stanza) throws SpaException {
+        return open(source, destination, ports, timeoutSeconds, stanza, null);
+    }
+
+    /**
+     * Opens (or extends) access for a request whose details (packet source, timestamps, the stanza's command
+     * cycle) the backend may use; an extension keeps the details of the grant's first request.
+     */
+    AccessGrant open(InetAddress source, InetAddress destination, List<PortSpec> ports, int timeoutSeconds,
+            String stanza, GrantRequest request) throws SpaException {
         FirewallBackend fw = backend.await(BACKEND_WAIT);
         if (fw == null) {
             throw new SpaException(RefusalReason.NO_FIREWALL, "no firewall backend is available");
@@ -75,10 +96,14 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
         Instant expiry = clock.instant().plusSeconds(timeoutSeconds);
         String key = source.getHostAddress() + " " + ports;
         synchronized (this) {
+            if (applied != null) {
+                fw = applied; // the one every live grant is on (a swap may be under way)
+            }
             Entry e = byKey.get(key);
             AccessGrant g = e != null
                     ? e.grant.withExpiry(expiry.isAfter(e.grant.expiresAt()) ? expiry : e.grant.expiresAt())
-                    : new AccessGrant(Long.toString(ids.incrementAndGet()), source, destination, ports, expiry, stanza);
+                    : new AccessGrant(Long.toString(ids.incrementAndGet()), source, destination, ports, expiry, stanza,
+                            request);
             try {
                 fw.grant(g);
             } catch (FirewallException | RuntimeException ex) {
@@ -125,7 +150,7 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
     }
 
     private boolean close(AccessGrant g) {
-        FirewallBackend fw = backend.current();
+        FirewallBackend fw = applied;
         if (fw == null) {
             LOG.error("No firewall backend to close grant {}", describe(g));
             return false;
@@ -165,6 +190,72 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
         return Optional.of(e.grant);
     }
 
+    @Override
+    public synchronized void backendChanged(FirewallBackend previous, FirewallBackend current) {
+        if (current == null) {
+            if (applied == previous) {
+                released = previous;
+                applied = null;
+            }
+            return;
+        }
+        if (current == applied) {
+            return;
+        }
+        FirewallBackend old = applied != null ? applied : released;
+        adoptFrom(current);
+        int moved = 0;
+        for (Entry e : byId.values()) {
+            try {
+                current.grant(e.grant);
+                moved++;
+            } catch (FirewallException | RuntimeException ex) {
+                LOG.error("Firewall backend {} failed to take over grant {}: {}", current.name(), describe(e.grant),
+                        ex.getMessage());
+            }
+        }
+        applied = current;
+        released = null;
+        if (old != null && old != current) {
+            for (Entry e : byId.values()) {
+                try {
+                    old.revoke(e.grant);
+                } catch (FirewallException | RuntimeException ex) {
+                    LOG.debug("Backend {} could not remove grant {} while handing over: {}", old.name(), e.grant.id(),
+                            ex.getMessage());
+                }
+            }
+            LOG.info("Moved {} live grant(s) from firewall backend {} to {}", moved, old.name(), current.name());
+        } else if (moved > 0) {
+            LOG.info("Applied {} live grant(s) to firewall backend {}", moved, current.name());
+        }
+    }
+
+    /** Takes on the openings a backend already holds that are not live grants here, to close them when due. */
+    private void adoptFrom(FirewallBackend fw) {
+        List<AccessGrant> found;
+        try {
+            found = fw.liveGrants();
+        } catch (FirewallException | RuntimeException | LinkageError ex) {
+            LOG.warn("Firewall backend {} could not report the openings it holds: {}", fw.name(), ex.getMessage());
+            return;
+        }
+        Instant now = clock.instant();
+        for (AccessGrant g : found) {
+            String key = g.source().getHostAddress() + " " + g.ports();
+            if (!g.expiresAt().isAfter(now) || byKey.containsKey(key)) {
+                continue;
+            }
+            AccessGrant adopted = new AccessGrant(Long.toString(ids.incrementAndGet()), g.source(), g.destination(),
+                    g.ports(), g.expiresAt(), g.stanza().isEmpty() ? "adopted from " + fw.name() : g.stanza());
+            Entry e = new Entry(adopted);
+            byKey.put(key, e);
+            byId.put(adopted.id(), e);
+            schedule(e, 0);
+            LOG.info("Grant {} adopted: {}", adopted.id(), describe(adopted));
+        }
+    }
+
     static String describe(AccessGrant g) {
         return g.source().getHostAddress() + " " + g.ports() + " until " + g.expiresAt().getEpochSecond()
                 + " (stanza " + g.stanza() + ")";
@@ -173,6 +264,7 @@ final class LiveGrants implements GrantRegistry, AutoCloseable {
     /** Stops the expiry timer; rules stay for the backend's own exit handling (fwknop's FLUSH_IPT_AT_EXIT). */
     @Override
     public void close() {
+        backend.detach(this);
         timer.shutdownNow();
     }
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import org.postern.api.AccessGrant;
 import org.postern.api.CapturedPacket;
+import org.postern.api.GrantRequest;
 import org.postern.api.PacketSink;
 import org.postern.api.RefusalReason;
 import org.postern.api.ReplayCache;
@@ -88,6 +89,13 @@ final class Pipeline implements PacketSink {
             try {
                 m = trial.open(s, wire);
             } catch (SpaException e) {
+                if (e.reason().step() == RefusalReason.Step.POLICY && !recorded) {
+                    // decrypted, then refused for its GnuPG signature: fwknopd has stored the digest by then
+                    recorded = true;
+                    if (!p.testMode() && !replay.addIfAbsent(digest, record(packet, now))) {
+                        throw replayed(packet);
+                    }
+                }
                 best = better(best, new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"));
                 continue;
             }
@@ -111,7 +119,9 @@ final class Pipeline implements PacketSink {
                 counters.granted();
                 return null;
             }
-            AccessGrant g = grants.open(d.allow(), packet.destination(), d.ports(), d.timeout(), s.name());
+            AccessGrant g = grants.open(d.allow(), packet.destination(), d.ports(), d.timeout(), s.name(),
+                    new GrantRequest(packet.source(), m.timestamp(), m.clientTimeout(), d.timeout(), null, 0,
+                            s.commandCycle()));
             counters.granted();
             return g;
         }

@@ -46,7 +46,8 @@ final class PolicyCheck {
                 throw new SpaException(RefusalReason.SOURCE_ADDRESS_REQUIRED,
                         "Got 0.0.0.0 when valid source IP was required.");
             }
-            allow = p.source();
+            // a proxy's X-Forwarded-For client, when the capture honours it (ENABLE_X_FORWARDED_FOR)
+            allow = p.forwardedFor() != null ? p.forwardedFor() : p.source();
         } else {
             try {
                 allow = m.allowAddress(); // inet_aton semantics (as iptables reads it), never a DNS lookup

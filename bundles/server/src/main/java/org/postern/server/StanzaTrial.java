@@ -1,17 +1,26 @@
 package org.postern.server;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 import org.postern.api.CapturedPacket;
+import org.postern.api.GpgKey;
 import org.postern.api.RefusalReason;
 import org.postern.api.SpaCipher;
 import org.postern.api.SpaException;
 import org.postern.fko.SpaMessage;
+import org.postern.fko.SpaMessageCodec;
 import org.postern.fko.SpaWire;
 
 /**
  * Step 3 for one stanza: does this stanza serve the packet, and do its keys open it? HMAC first, then
  * decryption, then decoding; a stanza whose keys fail leaves the packet to the next one.
+ *
+ * <p>As fwknopd: Rijndael is tried when the stanza has a KEY and the payload is shorter than 400 characters
+ * (or the stanza allows commands); GnuPG when the stanza has GnuPG keys, the payload is 400 characters or
+ * more and Rijndael did not open it. For GnuPG the stripped prefix is put back as fwknop does ({@code hQ})
+ * and, failing that, as the cipher finds plausible (other PKESK headers, upstream #247); with an HMAC key the
+ * HMAC decides which prefix is the sender's.
  */
 final class StanzaTrial {
 
@@ -27,14 +36,63 @@ final class StanzaTrial {
     }
 
     SpaMessage open(AccessStanza s, String wire) throws SpaException {
+        boolean gpgLength = wire.length() >= SpaWire.GPG_THRESHOLD;
+        SpaException rijndaelFailure = null;
         // fwknopd tries Rijndael only below the GnuPG length unless the stanza allows commands
-        if (wire.length() >= SpaWire.GPG_THRESHOLD && !s.enableCmdExec()) {
-            throw new SpaException(RefusalReason.CIPHER_UNAVAILABLE, "payload of GnuPG length; stanza has no GnuPG key");
+        if (s.key() != null && (!gpgLength || s.enableCmdExec())) {
+            SpaCipher cipher = ciphers.apply(s.key().cipherType());
+            if (cipher == null) {
+                rijndaelFailure = new SpaException(RefusalReason.CIPHER_UNAVAILABLE, "no " + s.key().cipherType()
+                        + " cipher installed");
+            } else {
+                try {
+                    return SpaWire.open(wire, cipher, s.key(), s.hmacKey());
+                } catch (SpaException e) {
+                    rijndaelFailure = e;
+                }
+            }
         }
-        SpaCipher cipher = ciphers.apply(s.key().cipherType());
-        if (cipher == null) {
-            throw new SpaException(RefusalReason.CIPHER_UNAVAILABLE, "no " + s.key().cipherType() + " cipher installed");
+        if (s.gpgKey() != null && gpgLength) {
+            return openGpg(s, wire);
         }
-        return SpaWire.open(wire, cipher, s.key(), s.hmacKey());
+        if (rijndaelFailure != null) {
+            throw rijndaelFailure;
+        }
+        if (s.key() == null) {
+            throw new SpaException(RefusalReason.CIPHER_UNAVAILABLE, "payload of " + wire.length()
+                    + " characters is shorter than GnuPG data (" + SpaWire.GPG_THRESHOLD + "); stanza has no KEY");
+        }
+        throw new SpaException(RefusalReason.CIPHER_UNAVAILABLE, "payload of GnuPG length; stanza has no GnuPG key");
+    }
+
+    private SpaMessage openGpg(AccessStanza s, String wire) throws SpaException {
+        SpaCipher gpg = ciphers.apply(GpgKey.TYPE);
+        if (gpg == null) {
+            throw new SpaException(RefusalReason.CIPHER_UNAVAILABLE,
+                    "no gpg cipher installed (feature postern-cipher-gpg)");
+        }
+        SpaException first = null;
+        for (String prefix : gpg.wirePrefixes(wire)) {
+            String ct;
+            try {
+                ct = SpaWire.authenticate(wire, prefix, s.hmacKey());
+            } catch (SpaException e) {
+                first = first == null ? e : first;
+                continue; // the HMAC was made over another prefix
+            }
+            byte[] plain;
+            try {
+                plain = gpg.decrypt(ct, s.gpgKey());
+            } catch (SpaException e) {
+                // an authenticated prefix, or a verdict on the signature, is final
+                if (s.hmacKey() != null || e.reason().step() != RefusalReason.Step.STANZA_TRIAL) {
+                    throw e;
+                }
+                first = first == null ? e : first;
+                continue;
+            }
+            return SpaMessageCodec.decode(new String(plain, StandardCharsets.ISO_8859_1));
+        }
+        throw first != null ? first : new SpaException(RefusalReason.DECRYPTION_FAILED, "no GnuPG prefix fits");
     }
 }

@@ -58,7 +58,8 @@ class ConfigParsingTest {
         assertTrue(!a.matchesSource(java.net.InetAddress.getByName("11.1.2.3")));
         assertEquals("********", a.display().get("KEY"));
         assertEquals("SHA512", stanzas.get(1).hmacKey().type().name());
-        assertEquals(List.of("not supported yet: GPG_REMOTE_ID at " + access + ":11"), parser.notices());
+        assertEquals(List.of("GnuPG settings at " + access + ":11 are unused: the stanza at " + access
+                + ":7 needs GPG_DECRYPT_PW or GPG_ALLOW_NO_PW Y to use GnuPG"), parser.notices());
     }
 
     @Test

@@ -182,9 +182,17 @@ class CommandsTest {
                                 Map.of("backend", "iptables", "service.ranking", 10, "service.id", 3L)),
                         (Registered<S>) new Registered<>(broken, Map.of("backend", "nftables", "service.id", 4L))));
             }
+
+            @Override
+            protected long inForce() {
+                return 3L;
+            }
         });
         command.execute();
         String out = output();
+        assertTrue(out.contains("rules of iptables (in force):"), out);
+        assertTrue(out.lines().anyMatch(l -> l.contains("iptables") && l.contains("yes")), out);
+        assertTrue(out.contains("rules of nftables:"), out);
         assertTrue(out.contains("iptables"), out);
         assertTrue(out.contains("10"), out);
         assertTrue(out.contains("-A FWKNOP_INPUT -s 192.0.2.7"), out);

@@ -57,6 +57,25 @@ final class DaemonProcess implements AutoCloseable {
         return dir;
     }
 
+    /** As {@link #writeConfig(Path, NetnsTestbed, boolean, List, String)}, with another PCAP_FILTER. */
+    static Path writeConfig(Path dir, NetnsTestbed bed, boolean udpServer, String pcapFilter, List<String> extraConf,
+            String accessConf) throws IOException {
+        writeConfig(dir, bed, udpServer, extraConf, accessConf);
+        Path conf = dir.resolve("fwknopd.conf");
+        String text = Files.readString(conf).replace("PCAP_FILTER udp dst port " + NetnsTestbed.SPA_PORT + ";",
+                "PCAP_FILTER " + pcapFilter + ";");
+        Files.writeString(conf, text);
+        return dir;
+    }
+
+    /** Postern's bin/fwknopd in namespace {@code ns} (for instance the client's, as a host for the shell). */
+    static DaemonProcess posternIn(String ns, Path assembly, Path dir, boolean udpServer, String... extraFlags) {
+        List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", ns, assembly.resolve("bin/fwknopd").toString()));
+        a.addAll(flags(dir, udpServer));
+        a.addAll(List.of(extraFlags));
+        return new DaemonProcess(dir, a);
+    }
+
     static DaemonProcess postern(Path assembly, Path dir, NetnsTestbed bed, boolean udpServer, String... extraFlags) {
         List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", bed.serverNs,
                 assembly.resolve("bin/fwknopd").toString()));
@@ -131,6 +150,25 @@ final class DaemonProcess implements AutoCloseable {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         return -1;
+    }
+
+    /**
+     * {@code kill -9} of the JVM (its pid is in the pid file): nothing of the daemon's own shutdown runs, so the
+     * firewall keeps whatever it held. Waits until the process has ended.
+     */
+    void killHard() throws IOException {
+        String pid = Files.readString(pidFile).strip();
+        Exec.Result r = Exec.run(10, "kill", "-9", pid);
+        if (!r.ok()) {
+            throw new IllegalStateException("kill -9 " + pid + ": " + r.out());
+        }
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

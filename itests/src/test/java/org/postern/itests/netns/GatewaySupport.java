@@ -109,6 +109,20 @@ abstract class GatewaySupport {
                 () -> !bed.ruleFor("FWKNOP_INPUT", bed.clientIp, NetnsTestbed.SERVICE_PORT));
     }
 
+    /** One command through {@code home}'s bin/client inside the gateway namespace (SSH on its 127.0.0.1:8101). */
+    static String shell(Path home, String command) {
+        try {
+            Path in = Files.createTempFile("shell", ".in");
+            Files.writeString(in, command + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            Exec.Result r = Exec.run(70, in, List.of("ip", "netns", "exec", bed.serverNs, "timeout", "60",
+                    home.resolve("bin/client").toString(), "-a", "8101", "-u", "karaf", "-p", "karaf", "-b"));
+            Files.delete(in);
+            return r.out().replaceAll("\u001B\\[[0-9;]*m", "");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static Path tempDir(String name) throws Exception {
         Path d = Files.createTempDirectory("postern-it-" + name);
         d.toFile().deleteOnExit();

@@ -25,7 +25,12 @@ final class NetnsTestbed implements AutoCloseable {
     final String serverIf;
     final String clientIp;
     final String serverIp;
+    /** IPv6 addresses on the same veth pair (no DAD); the base policy leaves IPv6 alone. */
+    final String clientIp6;
+    final String serverIp6;
     final String iptables;
+    /** The gateway's policy is made with nft ({@code inet filter input}) instead of iptables. */
+    private boolean nftPolicy;
     private final List<Process> background = new ArrayList<>();
 
     NetnsTestbed(String iptables) {
@@ -37,7 +42,16 @@ final class NetnsTestbed implements AutoCloseable {
         this.serverIf = "vs" + id;
         this.clientIp = "10.201." + n + ".1";
         this.serverIp = "10.201." + n + ".2";
+        this.clientIp6 = "fd00:201:" + n + "::1";
+        this.serverIp6 = "fd00:201:" + n + "::2";
         this.iptables = iptables;
+    }
+
+    /** A testbed whose gateway drops by default through nft's {@code inet filter input}, as an nftables.conf would. */
+    static NetnsTestbed withNftablesPolicy() {
+        NetnsTestbed b = new NetnsTestbed("/usr/sbin/iptables-nft");
+        b.nftPolicy = true;
+        return b;
     }
 
     NetnsTestbed up() {
@@ -49,6 +63,8 @@ final class NetnsTestbed implements AutoCloseable {
                 "netns", serverNs));
         must(Exec.run(10, "ip", "-n", clientNs, "addr", "add", clientIp + "/24", "dev", clientIf));
         must(Exec.run(10, "ip", "-n", serverNs, "addr", "add", serverIp + "/24", "dev", serverIf));
+        must(Exec.run(10, "ip", "-n", clientNs, "addr", "add", clientIp6 + "/64", "dev", clientIf, "nodad"));
+        must(Exec.run(10, "ip", "-n", serverNs, "addr", "add", serverIp6 + "/64", "dev", serverIf, "nodad"));
         must(Exec.run(10, "ip", "-n", clientNs, "link", "set", clientIf, "up"));
         must(Exec.run(10, "ip", "-n", serverNs, "link", "set", serverIf, "up"));
         baseFirewall();
@@ -60,6 +76,10 @@ final class NetnsTestbed implements AutoCloseable {
 
     /** fwknop's test bed policy: default drop, the service explicitly dropped. */
     void baseFirewall() {
+        if (nftPolicy) {
+            nftPolicy();
+            return;
+        }
         srv(iptables, "-w", "-P", "INPUT", "DROP");
         srv(iptables, "-w", "-F", "INPUT");
         srv(iptables, "-w", "-A", "INPUT", "-i", "lo", "-j", "ACCEPT");
@@ -67,6 +87,42 @@ final class NetnsTestbed implements AutoCloseable {
         srv(iptables, "-w", "-A", "INPUT", "-p", "icmp", "-j", "ACCEPT");
         srv(iptables, "-w", "-A", "INPUT", "-p", "udp", "--dport", Integer.toString(SPA_PORT), "-j", "ACCEPT");
         srv(iptables, "-w", "-A", "INPUT", "-p", "tcp", "--dport", Integer.toString(SERVICE_PORT), "-j", "DROP");
+    }
+
+    /** The same policy in nft's {@code inet filter input}: default drop for IPv4 (IPv6 stays open, as above). */
+    private void nftPolicy() {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("policy", ".nft");
+            java.nio.file.Files.writeString(f, "flush ruleset\n"
+                    + "table inet filter {\n"
+                    + "  chain input {\n"
+                    + "    type filter hook input priority 0; policy accept;\n"
+                    + "    iif lo accept\n"
+                    + "    ct state established,related accept\n"
+                    + "    meta nfproto ipv6 accept\n"
+                    + "    ip protocol icmp accept\n"
+                    + "    udp dport " + SPA_PORT + " accept\n"
+                    + "    tcp dport " + SERVICE_PORT + " drop\n"
+                    + "    meta nfproto ipv4 drop\n"
+                    + "  }\n"
+                    + "}\n");
+            Exec.Result r = srv("nft", "-f", f.toString());
+            java.nio.file.Files.delete(f);
+            must(r);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when the nftables backend's IPv4 set holds an element for {@code source} and {@code port}. */
+    boolean nftElementFor(String source, int port) {
+        return nftElementFor("inet", "filter", source, port);
+    }
+
+    /** As above, for the set in another table ({@code ip filter} when hooked into iptables-nft's INPUT). */
+    boolean nftElementFor(String family, String table, String source, int port) {
+        Exec.Result r = srv("nft", "list", "set", family, table, "postern_allow4");
+        return r.ok() && r.out().contains(source + " . tcp . " + port);
     }
 
     private void startService() {
@@ -80,6 +136,64 @@ final class NetnsTestbed implements AutoCloseable {
         }
         assertTrue(Wait.until(Duration.ofSeconds(5), () -> Exec.inNs(serverNs, 5, "ss", "-Hltn",
                 "sport = :" + SERVICE_PORT).out().contains("LISTEN")), "protected service did not start");
+    }
+
+    /**
+     * Starts {@code argv} in namespace {@code ns} in the background, output appended to {@code log}; it is
+     * killed with the testbed.
+     */
+    Process background(String ns, java.nio.file.Path log, List<String> argv) {
+        List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        a.addAll(argv);
+        try {
+            Process p = new ProcessBuilder(a).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            background.add(p);
+            return p;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start " + argv, e);
+        }
+    }
+
+    /** A further veth pair between the client and the gateway namespace, on a /24 of its own. */
+    record Link(String clientIf, String serverIf, String clientIp, String serverIp) {
+    }
+
+    private int links;
+
+    /** Adds a veth pair (removed with the namespaces); the gateway's policy applies to it as to the first. */
+    Link addLink() {
+        links++;
+        int n = ThreadLocalRandom.current().nextInt(10, 250);
+        Link l = new Link("vc" + id + "l" + links, "vs" + id + "l" + links, "10.202." + n + ".1", "10.202." + n + ".2");
+        return create(l);
+    }
+
+    /** Deletes the pair of {@code l} (both ends go) and makes it again, same names and addresses. */
+    void recreate(Link l) {
+        must(srv("ip", "link", "del", l.serverIf()));
+        create(l);
+    }
+
+    private Link create(Link l) {
+        must(Exec.run(10, "ip", "link", "add", l.clientIf(), "netns", clientNs, "type", "veth", "peer", "name",
+                l.serverIf(), "netns", serverNs));
+        must(Exec.run(10, "ip", "-n", clientNs, "addr", "add", l.clientIp() + "/24", "dev", l.clientIf()));
+        must(Exec.run(10, "ip", "-n", serverNs, "addr", "add", l.serverIp() + "/24", "dev", l.serverIf()));
+        must(Exec.run(10, "ip", "-n", clientNs, "link", "set", l.clientIf(), "up"));
+        must(Exec.run(10, "ip", "-n", serverNs, "link", "set", l.serverIf(), "up"));
+        assertTrue(Exec.inNs(clientNs, 5, "ping", "-c", "1", "-W", "2", l.serverIp()).ok(), "link " + l + " does not carry ICMP");
+        return l;
+    }
+
+    /** Lets TCP to {@code port} of the gateway through its default-drop iptables policy. */
+    void acceptTcp(int port) {
+        must(srv(iptables, "-w", "-I", "INPUT", "1", "-p", "tcp", "--dport", Integer.toString(port), "-j", "ACCEPT"));
+    }
+
+    /** Lets UDP to {@code port} of the gateway through its default-drop iptables policy. */
+    void acceptUdp(int port) {
+        must(srv(iptables, "-w", "-I", "INPUT", "1", "-p", "udp", "--dport", Integer.toString(port), "-j", "ACCEPT"));
     }
 
     /** A TCP connect from the client to the protected service within {@code seconds}. */

@@ -1,5 +1,6 @@
 package org.postern.capture.pcap;
 
+import org.postern.capture.pcap.frame.FrameDecoder;
 /** One open capture handle, read by a single thread (the capture loop), then closed by it. */
 interface FrameSource extends AutoCloseable {
 

@@ -14,6 +14,9 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.postern.api.CaptureSource;
 import org.postern.api.CapturedPacket;
 import org.postern.api.PacketSink;
+import org.postern.api.http.SpaOverHttp;
+import org.postern.capture.pcap.frame.DecodedFrame;
+import org.postern.capture.pcap.frame.FrameDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,12 +213,26 @@ public final class PcapCapture implements CaptureSource {
                     ignored.incrementAndGet();
                     continue;
                 }
-                deliver(decoded.toPacket(Instant.now(), settings.name()));
+                deliver(carried(decoded.toPacket(Instant.now(), settings.name())));
             }
             return null;
         } catch (CaptureFailure | RuntimeException | LinkageError e) {
             return e;
         }
+    }
+
+    /** The packet after the SPA over HTTP rule, when configured. */
+    private CapturedPacket carried(CapturedPacket packet) {
+        SpaOverHttp http = settings.http();
+        if (http == null) {
+            return packet;
+        }
+        SpaOverHttp.Extraction e = http.extract(packet.payload());
+        if (e.forwardedForRejected() != null) {
+            LOG.warn("Capture source pcap:{}: X-Forwarded-For value '{}' from {} is not an IP address; ignored",
+                    settings.name(), e.forwardedForRejected(), packet.source().getHostAddress());
+        }
+        return e.applyTo(packet);
     }
 
     private void deliver(CapturedPacket packet) {

@@ -40,4 +40,21 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Kernel capture buffer size; it absorbs bursts (floods) while the loop catches up. "
                     + "0 keeps libpcap's default (2 MiB).")
     int bufferBytes() default 8 * 1024 * 1024;
+
+    @AttributeDefinition(name = "SPA over HTTP",
+            description = "Also find SPA data in HTTP requests (fwknopd ENABLE_SPA_OVER_HTTP, client -P http): a payload "
+                    + "starting 'GET /' with a User-Agent starting 'Fwknop' is replaced by the path, '-' and '_' "
+                    + "mapped back to '+' and '/'. Other payloads pass unchanged. The filter must let the TCP port "
+                    + "of the web server through (for example 'udp port 62201 or tcp dst port 80').")
+    boolean httpExtraction() default false;
+
+    @AttributeDefinition(name = "Any user agent",
+            description = "With SPA over HTTP: accept requests whatever their User-Agent (fwknopd ALLOW_ANY_USER_AGENT).")
+    boolean allowAnyUserAgent() default false;
+
+    @AttributeDefinition(name = "X-Forwarded-For",
+            description = "With SPA over HTTP: an SPA message asking for its source address (0.0.0.0) lets in the "
+                    + "first address of the request's X-Forwarded-For header instead of the packet's source "
+                    + "(fwknopd ENABLE_X_FORWARDED_FOR). Only for requests that come through a proxy you trust.")
+    boolean forwardedFor() default false;
 }

@@ -8,16 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.postern.capture.pcap.FrameDecoder.DLT_EN10MB;
-import static org.postern.capture.pcap.FrameDecoder.DLT_IPV4;
-import static org.postern.capture.pcap.FrameDecoder.DLT_IPV6;
-import static org.postern.capture.pcap.FrameDecoder.DLT_LINUX_SLL;
-import static org.postern.capture.pcap.FrameDecoder.DLT_LINUX_SLL2;
-import static org.postern.capture.pcap.FrameDecoder.DLT_LOOP;
-import static org.postern.capture.pcap.FrameDecoder.DLT_NULL;
-import static org.postern.capture.pcap.FrameDecoder.DLT_RAW;
-import static org.postern.capture.pcap.FrameDecoder.DLT_RAW_OPENBSD;
-import static org.postern.capture.pcap.FrameDecoder.LINKTYPE_RAW;
 import static org.postern.capture.pcap.Frames.cat;
 import static org.postern.capture.pcap.Frames.ethernet;
 import static org.postern.capture.pcap.Frames.ext6;
@@ -32,6 +22,16 @@ import static org.postern.capture.pcap.Frames.u16;
 import static org.postern.capture.pcap.Frames.u32;
 import static org.postern.capture.pcap.Frames.u32le;
 import static org.postern.capture.pcap.Frames.udp;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_EN10MB;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_IPV4;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_IPV6;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_LINUX_SLL;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_LINUX_SLL2;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_LOOP;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_NULL;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_RAW;
+import static org.postern.capture.pcap.frame.FrameDecoder.DLT_RAW_OPENBSD;
+import static org.postern.capture.pcap.frame.FrameDecoder.LINKTYPE_RAW;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -45,6 +45,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postern.api.Transport;
+import org.postern.capture.pcap.frame.DecodedFrame;
+import org.postern.capture.pcap.frame.FrameDecoder;
 
 class FrameDecoderTest {
 

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.postern.api.Transport;
+import org.postern.capture.pcap.frame.DecodedFrame;
+import org.postern.capture.pcap.frame.FrameDecoder;
 
 /** The real fwknop 2.6.10 vectors, as Ethernet frames in a pcap file, decode to exactly their payloads. */
 class InteropVectorsPcapTest {

@@ -27,6 +27,7 @@ import org.postern.api.CaptureSource.State;
 import org.postern.api.CapturedPacket;
 import org.postern.api.PacketSink;
 import org.postern.api.Transport;
+import org.postern.capture.pcap.frame.FrameDecoder;
 
 /** The capture loop's life cycle against a scripted frame source: no libpcap, no root. */
 class PcapCaptureTest {
@@ -111,6 +112,49 @@ class PcapCaptureTest {
         assertEquals("pcap", capture.kind());
         assertEquals("test", capture.name());
         assertEquals("veth0 'udp port 62201' inbound", capture.describe());
+    }
+
+    @Test
+    void httpExtractionTurnsSniffedRequestsIntoSpaDataAndLeavesTheRestAlone() throws Exception {
+        String wire = "A".repeat(60) + "+b/c" + "D".repeat(90);
+        String request = "GET /" + wire.replace('+', '-').replace('/', '_') + " HTTP/1.0\r\nUser-Agent: Fwknop/2.6.10\r\n"
+                + "X-Forwarded-For: 198.51.100.9\r\nAccept: */*\r\nHost: 192.0.2.1\r\nConnection: close\r\n\r\n";
+        PcapSettings http = new PcapSettings("web", "veth0", "tcp dst port 80", false, false, 1500, 0,
+                new org.postern.api.http.SpaOverHttp(false, true));
+        ScriptedSource source = new ScriptedSource();
+        capture = running(new PcapCapture(http, sink, () -> source));
+        source.script.add(ethernet(0x0800, ipv4(6, "192.0.2.7", "192.0.2.1",
+                Frames.tcp(41000, 80, 12, request.getBytes(US_ASCII)))));
+        source.script.add(frame(wire)); // plain SPA over UDP beside it: unchanged
+        source.script.add(ethernet(0x0800, ipv4(6, "192.0.2.7", "192.0.2.1",
+                Frames.tcp(41001, 80, 0, request.replace("Fwknop", "curl").getBytes(US_ASCII)))));
+        await(() -> received.size() == 3, "3 packets");
+
+        CapturedPacket p = received.get(0);
+        assertEquals(wire, new String(p.payload(), US_ASCII));
+        assertEquals(Transport.HTTP, p.transport());
+        assertEquals(InetAddress.getByName("198.51.100.9"), p.forwardedFor());
+        assertEquals(InetAddress.getByName("192.0.2.7"), p.source());
+        assertEquals(80, p.destinationPort());
+        assertEquals(wire, new String(received.get(1).payload(), US_ASCII));
+        assertEquals(Transport.UDP, received.get(1).transport());
+        assertNull(received.get(1).forwardedFor());
+        // not from the fwknop client: passed on as it came, for the pipeline to refuse
+        assertEquals(Transport.TCP, received.get(2).transport());
+        assertTrue(new String(received.get(2).payload(), US_ASCII).startsWith("GET /"));
+        assertEquals("veth0 'tcp dst port 80' inbound http+xff", capture.describe());
+    }
+
+    @Test
+    void withoutHttpExtractionARequestIsJustATcpPayload() throws Exception {
+        String request = "GET /abc HTTP/1.0\r\nUser-Agent: Fwknop/2.6.10\r\n\r\n";
+        ScriptedSource source = new ScriptedSource();
+        capture = running(new PcapCapture(SETTINGS, sink, () -> source));
+        source.script.add(ethernet(0x0800, ipv4(6, "192.0.2.7", "192.0.2.1",
+                Frames.tcp(41000, 80, 0, request.getBytes(US_ASCII)))));
+        await(() -> received.size() == 1, "1 packet");
+        assertEquals(request, new String(received.get(0).payload(), US_ASCII));
+        assertEquals(Transport.TCP, received.get(0).transport());
     }
 
     @Test

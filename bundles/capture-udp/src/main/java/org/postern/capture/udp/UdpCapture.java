@@ -27,6 +27,7 @@ import org.postern.api.CaptureSource;
 import org.postern.api.CapturedPacket;
 import org.postern.api.PacketSink;
 import org.postern.api.Transport;
+import org.postern.api.http.SpaOverHttp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class UdpCapture implements CaptureSource {
     private final int port;
     private final int maxPacketBytes;
     private final PacketSink sink;
+    private final SpaOverHttp http;
 
     private final AtomicLong delivered = new AtomicLong();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -66,16 +68,24 @@ public final class UdpCapture implements CaptureSource {
 
     @Activate
     public UdpCapture(UdpCaptureConfig config, @Reference(name = "sink") PacketSink sink) {
-        this(config.name(), config.bindAddress(), config.port(), config.maxPacketBytes(), sink);
+        this(config.name(), config.bindAddress(), config.port(), config.maxPacketBytes(), sink,
+                config.httpExtraction() ? new SpaOverHttp(config.allowAnyUserAgent(), config.forwardedFor()) : null);
     }
 
     /** For use without a framework: call {@link #start()} and {@link #stop()} yourself. */
     public UdpCapture(String name, String bindAddress, int port, int maxPacketBytes, PacketSink sink) {
+        this(name, bindAddress, port, maxPacketBytes, sink, null);
+    }
+
+    /** As above, with fwknopd's SPA over HTTP rule applied to every datagram ({@code http} null: off). */
+    public UdpCapture(String name, String bindAddress, int port, int maxPacketBytes, PacketSink sink,
+            SpaOverHttp http) {
         this.name = name == null || name.isBlank() ? KIND : name.trim();
         this.bindAddress = bindAddress == null ? "" : bindAddress.trim();
         this.port = port;
         this.maxPacketBytes = maxPacketBytes;
         this.sink = sink;
+        this.http = http;
         this.boundPort = port;
     }
 
@@ -126,7 +136,8 @@ public final class UdpCapture implements CaptureSource {
     @Override
     public String describe() {
         String host = bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress;
-        return host + ":" + boundPort;
+        return host + ":" + boundPort + (http == null ? "" : " http" + (http.allowsAnyUserAgent() ? "+any-agent" : "")
+                + (http.honoursForwardedFor() ? "+xff" : ""));
     }
 
     @Override
@@ -219,9 +230,22 @@ public final class UdpCapture implements CaptureSource {
                 continue;
             }
             byte[] payload = Arrays.copyOf(buffer.array(), buffer.position());
-            deliver(new CapturedPacket(payload, sender.getAddress(), sender.getPort(), null, localPort,
-                    Transport.UDP, Instant.now(), name));
+            deliver(carried(new CapturedPacket(payload, sender.getAddress(), sender.getPort(), null, localPort,
+                    Transport.UDP, Instant.now(), name)));
         }
+    }
+
+    /** The datagram after the SPA over HTTP rule, when configured (fwknopd applies it to any payload). */
+    private CapturedPacket carried(CapturedPacket packet) {
+        if (http == null) {
+            return packet;
+        }
+        SpaOverHttp.Extraction e = http.extract(packet.payload());
+        if (e.forwardedForRejected() != null) {
+            LOG.warn("Capture source udp:{}: X-Forwarded-For value '{}' from {} is not an IP address; ignored", name,
+                    e.forwardedForRejected(), packet.source().getHostAddress());
+        }
+        return e.applyTo(packet);
     }
 
     private void deliver(CapturedPacket packet) {

@@ -27,4 +27,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "Largest payload passed on whole. A longer datagram is passed on cut to this size plus one "
                     + "byte, so the pipeline's size check refuses it (fwknop's maximum SPA size is 1500).")
     int maxPacketBytes() default 1500;
+
+    @AttributeDefinition(name = "SPA over HTTP",
+            description = "Also take SPA data out of HTTP requests in datagrams (fwknopd ENABLE_SPA_OVER_HTTP): "
+                    + "'GET /<data>' with a User-Agent starting 'Fwknop'; other datagrams pass unchanged.")
+    boolean httpExtraction() default false;
+
+    @AttributeDefinition(name = "Any user agent",
+            description = "With SPA over HTTP: whatever the User-Agent (fwknopd ALLOW_ANY_USER_AGENT).")
+    boolean allowAnyUserAgent() default false;
+
+    @AttributeDefinition(name = "X-Forwarded-For",
+            description = "With SPA over HTTP: let in the X-Forwarded-For address for messages asking for their "
+                    + "source address (fwknopd ENABLE_X_FORWARDED_FOR).")
+    boolean forwardedFor() default false;
 }

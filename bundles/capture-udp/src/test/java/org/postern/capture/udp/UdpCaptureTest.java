@@ -66,6 +66,23 @@ class UdpCaptureTest {
     }
 
     @Test
+    void httpExtractionAppliesToDatagramsWhenConfigured() throws Exception {
+        capture = running(new UdpCapture("web", "127.0.0.1", 0, 1500, sink,
+                new org.postern.api.http.SpaOverHttp(true, false)));
+        assertEquals("127.0.0.1:" + capture.localPort() + " http+any-agent", capture.describe());
+        try (DatagramSocket client = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            send(client, capture.localPort(), "GET /a-b_c HTTP/1.0\r\nX-Forwarded-For: 10.0.0.9\r\n\r\n".getBytes(US_ASCII));
+            send(client, capture.localPort(), "plain+data/".getBytes(US_ASCII));
+            await(() -> received.size() == 2, "2 packets");
+        }
+        assertEquals("a+b/c", new String(received.get(0).payload(), US_ASCII));
+        assertEquals(Transport.HTTP, received.get(0).transport());
+        assertNull(received.get(0).forwardedFor(), "X-Forwarded-For is not honoured unless configured");
+        assertEquals("plain+data/", new String(received.get(1).payload(), US_ASCII));
+        assertEquals(Transport.UDP, received.get(1).transport());
+    }
+
+    @Test
     void oversizeDatagramArrivesCutToMaxPlusOne() throws Exception {
         capture = running(new UdpCapture("test", "127.0.0.1", 0, 100, sink));
         try (DatagramSocket client = new DatagramSocket()) {

@@ -1,8 +1,11 @@
 package org.postern.client.knock;
 
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 import org.postern.api.EncryptionMode;
+import org.postern.api.GpgKey;
+import org.postern.api.RefusalReason;
 import org.postern.api.RijndaelKey;
 import org.postern.api.SpaCipher;
 import org.postern.api.SpaException;
@@ -27,6 +30,7 @@ public final class Knock {
     public static final int RIJNDAEL_DECODE_LIMIT = SpaWire.GPG_THRESHOLD;
 
     private static final String NULL = "<NULL>";
+    private static SecureRandom random;
 
     private final SpaMessage message;
     private final String wire;
@@ -34,14 +38,27 @@ public final class Knock {
     private final SpaCipher cipher;
     private final RijndaelKey key;
     private final HmacKey hmacKey;
+    private final int natRandomPort;
+    /** GnuPG mode: the key, and the two characters stripped from the message (fwknop assumes {@code hQ}). */
+    private final GpgKey gpgKey;
+    private final String gpgHeader;
 
-    private Knock(SpaMessage message, String wire, String hmac, SpaCipher cipher, RijndaelKey key, HmacKey hmacKey) {
+    private Knock(SpaMessage message, String wire, String hmac, SpaCipher cipher, RijndaelKey key, HmacKey hmacKey,
+            int natRandomPort) {
+        this(message, wire, hmac, cipher, key, hmacKey, natRandomPort, null, null);
+    }
+
+    private Knock(SpaMessage message, String wire, String hmac, SpaCipher cipher, RijndaelKey key, HmacKey hmacKey,
+            int natRandomPort, GpgKey gpgKey, String gpgHeader) {
         this.message = message;
         this.cipher = cipher;
         this.wire = wire;
         this.hmac = hmac;
         this.key = key;
         this.hmacKey = hmacKey;
+        this.natRandomPort = natRandomPort;
+        this.gpgKey = gpgKey;
+        this.gpgHeader = gpgHeader;
     }
 
     /**
@@ -49,19 +66,21 @@ public final class Knock {
      *
      * @param options         the request
      * @param cipher          the Rijndael {@link SpaCipher} ({@code new RijndaelCipher()} outside OSGi, the
-     *                        {@code (cipher=rijndael)} service inside)
+     *                        {@code (cipher=rijndael)} service inside), or the GnuPG one ({@code new GpgCipher()},
+     *                        {@code (cipher=gpg)}) when {@link KnockOptions#gpg()} is on
      * @param defaultUsername the user name when none is spoofed (see {@link KnockOptions#systemUsername})
      * @param nowEpochSeconds the current time; the options' time offset is added
      * @throws KnockException naming the first setting fwknop would refuse
      */
     public static Knock seal(KnockOptions options, SpaCipher cipher, String defaultUsername, long nowEpochSeconds)
             throws KnockException {
-        if (!RijndaelKey.TYPE.equals(cipher.type())) {
-            throw new KnockException("cipher '" + cipher.type() + "' is not supported by this client yet");
+        String wanted = options.gpg().enabled() ? GpgKey.TYPE : RijndaelKey.TYPE;
+        if (!wanted.equals(cipher.type())) {
+            throw new KnockException("this knock needs the " + wanted + " cipher, not '" + cipher.type() + "'");
         }
         EncryptionMode mode = options.encryptionMode();
-        if (mode == EncryptionMode.ASYMMETRIC) {
-            throw new KnockException("GPG encryption (-M Asymmetric) is not supported by this client yet");
+        if (mode == EncryptionMode.ASYMMETRIC && !options.gpg().enabled()) {
+            throw new KnockException("Must specify GPG recipient/signing keys when Asymmetric encryption mode is used.");
         }
         if (mode == EncryptionMode.LEGACY && options.useHmac()) {
             throw new KnockException("Legacy encryption mode is incompatible with HMAC usage.");
@@ -72,13 +91,21 @@ public final class Knock {
                 .digestType(options.digestType())
                 .allowIp(allowIp(options))
                 .clientTimeout(Math.max(0, options.clientTimeout()));
+        if (options.serverAuth() != null) {
+            if (options.natLocal() || options.natAccess() != null) {
+                throw new KnockException("--Server-auth cannot be combined with NAT access (as in fwknop 1.9)");
+            }
+            b.serverAuth(options.serverAuth());
+        }
+        int natRandomPort = 0;
         if (options.command() != null) {
             if (options.natLocal() || options.natAccess() != null) {
                 throw new KnockException("NAT access (-N, --nat-local) cannot be combined with a server command (-C)");
             }
             b.command(options.command());
         } else {
-            b.access(accessList(options));
+            natRandomPort = options.natRandPort() ? randomHighPort() : 0;
+            b.access(accessList(options, natRandomPort > 0 ? natRandomPort : options.natPort()));
             String nat = natAccess(options);
             if (nat != null && options.natLocal()) {
                 b.localNat(nat);
@@ -92,14 +119,89 @@ public final class Knock {
         } catch (IllegalArgumentException e) {
             throw new KnockException(e.getMessage());
         }
+        if (options.gpg().enabled()) {
+            return sealGpg(options, cipher, message, natRandomPort);
+        }
         RijndaelKey key = rijndaelKey(options);
         HmacKey hmacKey = hmacKey(options);
         try {
             String wire = SpaWire.seal(message, cipher, key, hmacKey);
             String mac = hmacKey == null ? null : wire.substring(wire.length() - hmacKey.type().base64Length());
-            return new Knock(message, wire, mac, cipher, key, hmacKey);
+            return new Knock(message, wire, mac, cipher, key, hmacKey, natRandomPort);
         } catch (SpaException e) {
             throw new KnockException("could not encrypt the SPA packet: " + e.getMessage());
+        }
+    }
+
+    /**
+     * GnuPG mode, as libfko's {@code gpg_encrypt} with fwknop's framing: {@code encoded:digest} encrypted to the
+     * recipient (signed when a signer is set), base64, the first two characters stripped whatever they are (fwknop
+     * strips them unconditionally; they are {@code hQ} for RSA/ElGamal keys of 2048 bits and more), then the HMAC
+     * over the whole base64 message.
+     */
+    private static Knock sealGpg(KnockOptions o, SpaCipher cipher, SpaMessage message, int natRandomPort)
+            throws KnockException {
+        GpgKey key = o.gpg().key(o.gpg().homeDir(), o.keyBytes());
+        HmacKey hmacKey = hmacKey(o);
+        try {
+            String ct = cipher.encrypt(SpaMessageCodec.encode(message).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                    key);
+            String mac = hmacKey == null ? null
+                    : hmacKey.macBase64(ct.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String body = ct.substring(2);
+            return new Knock(message, mac == null ? body : body + mac, mac, cipher, null, hmacKey, natRandomPort, key,
+                    ct.substring(0, 2));
+        } catch (SpaException e) {
+            throw new KnockException("could not encrypt the SPA packet with GnuPG: " + e.getMessage());
+        }
+    }
+
+    /** GnuPG mode: the two characters stripped from the message ({@code hQ} as fwknopd expects), else null. */
+    public String gpgHeader() {
+        return gpgHeader;
+    }
+
+    /** Whether fwknopd 2.6.10 can put back what was stripped: always for Rijndael, for GnuPG only {@code hQ}. */
+    public boolean fwknopdCanRestorePrefix() {
+        return gpgHeader == null || gpgHeader.equals("hQ");
+    }
+
+    /**
+     * A random port in {@value KnockOptions#MIN_RANDOM_PORT}..65534, for {@code -r/--rand-port} and
+     * {@code --nat-rand-port}. fwknop derives it from the packet's random value; this client draws it on its
+     * own, so the port tells an observer nothing about the packet.
+     */
+    public static synchronized int randomHighPort() {
+        if (random == null) {
+            random = new SecureRandom();
+        }
+        return KnockOptions.MIN_RANDOM_PORT + random.nextInt(65535 - KnockOptions.MIN_RANDOM_PORT);
+    }
+
+    /** The port {@code --nat-rand-port} chose (it replaced the {@code -A} port), or 0. */
+    public int natRandomPort() {
+        return natRandomPort;
+    }
+
+    /**
+     * The SPA data a transport puts into its packet, as fwknop 1.9's {@code --Max-packet-size} measured it: the
+     * payload, for HTTP with the leading {@code /} of the request path.
+     */
+    public int payloadSize(KnockTransport transport) {
+        return transport == KnockTransport.HTTP ? wire.length() + 1 : wire.length();
+    }
+
+    /**
+     * Refuses a packet whose payload is larger than {@code maxBytes} ({@code --Max-packet-size}), before
+     * anything is sent.
+     *
+     * @throws KnockException naming both sizes
+     */
+    public void requireSizeAtMost(int maxBytes, KnockTransport transport) throws KnockException {
+        int size = payloadSize(transport);
+        if (size > maxBytes) {
+            throw new KnockException("SPA packet of " + size + " bytes is larger than --Max-packet-size " + maxBytes
+                    + ": not sent");
         }
     }
 
@@ -124,7 +226,7 @@ public final class Knock {
     }
 
     public EncryptionMode encryptionMode() {
-        return key.mode();
+        return gpgKey != null ? EncryptionMode.ASYMMETRIC : key.mode();
     }
 
     /** The payload without the HMAC (what fwknop shows as the decoded "Final SPA Data"). */
@@ -137,7 +239,7 @@ public final class Knock {
      * {@value #RIJNDAEL_DECODE_LIMIT} characters or longer as GnuPG (long server commands hit this).
      */
     public boolean withinFwknopdDecodeLimit() {
-        return cipher.wirePrefix().length() + wireWithoutHmac().length() < RIJNDAEL_DECODE_LIMIT;
+        return gpgKey != null || cipher.wirePrefix().length() + wireWithoutHmac().length() < RIJNDAEL_DECODE_LIMIT;
     }
 
     /**
@@ -146,6 +248,9 @@ public final class Knock {
      * @throws KnockException when it does not authenticate, decrypt or decode
      */
     public SpaMessage verify() throws KnockException {
+        if (gpgKey != null) {
+            return verifyGpg();
+        }
         try {
             return SpaWire.open(wire, cipher, key, hmacKey);
         } catch (SpaException e) {
@@ -153,14 +258,53 @@ public final class Knock {
         }
     }
 
+    /**
+     * GnuPG mode: decrypts with the client's own keys (the recipient's secret key is seldom there; fwknop then
+     * fails with "No access to recipient private key?"); the signature is not evaluated.
+     */
+    private SpaMessage verifyGpg() throws KnockException {
+        GpgKey own = GpgKey.builder().homeDir(gpgKey.homeDir()).requireSignature(false).build();
+        try {
+            String ct = SpaWire.authenticate(wire, gpgHeader, hmacKey);
+            byte[] plain = cipher.decrypt(ct, own);
+            return SpaMessageCodec.decode(new String(plain, java.nio.charset.StandardCharsets.ISO_8859_1));
+        } catch (SpaException e) {
+            if (e.reason() == RefusalReason.WRONG_RECIPIENT || e.reason() == RefusalReason.DECRYPTION_FAILED) {
+                throw new KnockException("GPG ERR: " + e.getMessage() + "\nNo access to recipient private key?");
+            }
+            throw new KnockException("the SPA packet does not decode: " + e);
+        }
+    }
+
     /** fwknop's "SPA Field Values" dump of this packet (ends with a newline). */
     public String describe() {
-        return fieldDump(message, key.mode(), hmacType(), hmac, wire);
+        return withGpgLines(fieldDump(message, encryptionMode(), hmacType(), hmac, wire));
     }
 
     /** The dump of a decoded copy, as fwknop prints it after "Dump of the Decoded Data". */
     public String describeDecoded(SpaMessage decoded) {
-        return fieldDump(decoded, key.mode(), hmacType(), hmac, wireWithoutHmac());
+        return withGpgLines(fieldDump(decoded, encryptionMode(), hmacType(), hmac, wireWithoutHmac()));
+    }
+
+    /** GnuPG mode: libfko's dump says GPG and lists the GnuPG settings after the encryption mode. */
+    private String withGpgLines(String dump) {
+        if (gpgKey == null) {
+            return dump;
+        }
+        StringBuilder g = new StringBuilder();
+        line(g, "GPG signer", gpgKey.signer() != null ? gpgKey.signer() : gpgKey.defaultSigner() ? "(default key)" : NULL);
+        line(g, "GPG recipient", gpgKey.recipient());
+        line(g, "GPG sig verify", "Yes");
+        line(g, "GPG ignore sig", "No");
+        line(g, "GPG sig ID", NULL);
+        line(g, "GPG sig fpr", NULL);
+        line(g, "GPG sig summary", "-1");
+        line(g, "GPG sig status", "-1");
+        line(g, "GPG home dir", String.valueOf(gpgKey.homeDir()));
+        line(g, "GPG exe", "(none: OpenPGP in-process)");
+        String mode = "Encryption Mode: " + modeCode(EncryptionMode.ASYMMETRIC) + " (Asymmetric)\n";
+        return dump.replace("Encryption Type: 1 (Rijndael)\n", "Encryption Type: 2 (GPG)\n")
+                .replace(mode, mode + g);
     }
 
     /**
@@ -243,8 +387,8 @@ public final class Knock {
         String ip = o.allowIp();
         if (ip == null || ip.isEmpty()) {
             if (o.resolveAllowIp()) {
-                throw new KnockException("resolving the allow IP over HTTPS (-R, ALLOW_IP resolve) is not supported"
-                        + " by this client yet: use -a <IP> or -s");
+                throw new KnockException("the external IP (-R, ALLOW_IP resolve) is not resolved yet:"
+                        + " call ExternalIp.resolve first");
             }
             throw new KnockException("Must use one of [-s|-a] to specify IP for SPA access.");
         }
@@ -254,14 +398,14 @@ public final class Knock {
         return ip;
     }
 
-    /** The access list, with the port replaced by {@code --nat-port} when one is given. */
-    private static String accessList(KnockOptions o) throws KnockException {
+    /** The access list, with the port replaced by {@code --nat-port} (or the random NAT port) when one is given. */
+    private static String accessList(KnockOptions o, int natPort) throws KnockException {
         String access = o.access();
         if (access == null || access.isEmpty()) {
             throw new KnockException("no access request: use -A/--access <proto/port> (for example -A tcp/22)"
                     + " or ACCESS in ~/.fwknoprc");
         }
-        if (o.natPort() > 0) {
+        if (natPort > 0) {
             int slash = access.indexOf('/');
             if (slash < 0) {
                 throw new KnockException("Expecting <proto>/<port> for -A arg.");
@@ -269,7 +413,7 @@ public final class Knock {
             if (access.indexOf('/', slash + 1) >= 0) {
                 throw new KnockException("NAT for multiple ports/protocols not yet supported.");
             }
-            return access.substring(0, slash + 1) + o.natPort();
+            return access.substring(0, slash + 1) + natPort;
         }
         return access;
     }
@@ -383,7 +527,7 @@ public final class Knock {
     /** Never shows key material. */
     @Override
     public String toString() {
-        return "Knock[" + message.type() + ", " + key + (hmacKey != null ? ", " + hmacKey : "") + ", " + wire.length()
+        return "Knock[" + message.type() + ", " + (gpgKey != null ? gpgKey : key) + (hmacKey != null ? ", " + hmacKey : "") + ", " + wire.length()
                 + " chars]";
     }
 }

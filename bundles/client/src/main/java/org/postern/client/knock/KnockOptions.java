@@ -29,9 +29,20 @@ public final class KnockOptions {
     public static final int MAX_SPOOF_USER = 29;
     /** fwknop's key buffers hold 128 bytes. */
     public static final int MAX_KEY_BYTES = 128;
+    /** Largest {@code --icmp-type} fwknop accepts. */
+    public static final int MAX_ICMP_TYPE = 40;
+    /** Largest {@code --icmp-code} fwknop accepts. */
+    public static final int MAX_ICMP_CODE = 15;
+    /** fwknop 1.9's default {@code --Max-packet-size}: fwknopd takes no SPA payload of more than 1500 bytes. */
+    public static final int DEFAULT_MAX_PACKET_SIZE = 1500;
+    /** Lowest port of {@code -r/--rand-port} and {@code --nat-rand-port} (fwknop's MIN_HIGH_PORT). */
+    public static final int MIN_RANDOM_PORT = 10000;
+    /** The external-IP URL fwknop 2.6.10 asks in {@code -R} mode. */
+    public static final String DEFAULT_RESOLVE_URL = "https://www.cipherdyne.org/cgi-bin/myip";
 
     private String destination;
     private int port = DEFAULT_PORT;
+    private boolean portSet;
     private KnockTransport transport = KnockTransport.UDP;
     private String httpUserAgent = DEFAULT_USER_AGENT;
     private String allowIp;
@@ -51,6 +62,26 @@ public final class KnockOptions {
     private byte[] hmacKey;
     private HmacType hmacType;
     private boolean useHmac;
+    private boolean randPort;
+    private boolean natRandPort;
+    private int sourcePort;
+    private String spoofSource;
+    private int icmpType;
+    private int icmpCode;
+    private String httpProxy;
+    private int maxPacketSize = DEFAULT_MAX_PACKET_SIZE;
+    private String serverAuth;
+    private String resolveUrl;
+    private boolean resolveHttpOnly;
+    private boolean useWgetUserAgent;
+    private String wgetCmd;
+    private String curlCmd;
+    private final GpgOptions gpg = new GpgOptions();
+
+    /** The GnuPG settings ({@code -g}, {@code --gpg-*}, {@code GPG_*}); off unless one is given. */
+    public GpgOptions gpg() {
+        return gpg;
+    }
 
     /** The SPA server, host name or IPv4 address ({@code -D}, {@code SPA_SERVER}). */
     public KnockOptions destination(String host) {
@@ -68,11 +99,17 @@ public final class KnockOptions {
             throw new KnockException("server port " + p + " must be in [1-65535]");
         }
         this.port = p;
+        this.portSet = true;
         return this;
     }
 
     public int port() {
         return port;
+    }
+
+    /** Whether a port was given ({@link #port(int)} called), rather than fwknop's default. */
+    public boolean portSet() {
+        return portSet;
     }
 
     /** How to send ({@code -P}, {@code SPA_SERVER_PROTO}; default udp). */
@@ -108,7 +145,7 @@ public final class KnockOptions {
 
     /**
      * Whether the allow IP is to be discovered over HTTPS ({@code -R}, {@code ALLOW_IP resolve},
-     * {@code RESOLVE_IP_HTTPS Y}). Not offered yet: sealing fails unless an allow IP is also given.
+     * {@code RESOLVE_IP_HTTPS Y}): {@link ExternalIp#resolve} asks {@link #resolveUrl()} before sealing.
      */
     public KnockOptions resolveAllowIp(boolean resolve) {
         this.resolveAllowIp = resolve;
@@ -302,6 +339,162 @@ public final class KnockOptions {
         return useHmac;
     }
 
+    /** Send to a random destination port in 10000..65534 ({@code -r/--rand-port}, {@code RAND_PORT Y}). */
+    public KnockOptions randPort(boolean on) {
+        this.randPort = on;
+        return this;
+    }
+
+    public boolean randPort() {
+        return randPort;
+    }
+
+    /** Ask for NAT access through a random port in 10000..65534 ({@code --nat-rand-port}). */
+    public KnockOptions natRandPort(boolean on) {
+        this.natRandPort = on;
+        return this;
+    }
+
+    public boolean natRandPort() {
+        return natRandPort;
+    }
+
+    /** The source port of a raw packet ({@code -S}, {@code SPA_SOURCE_PORT}); 0 = a random high port. */
+    public KnockOptions sourcePort(int p) throws KnockException {
+        if (p < 0 || p > 65535) {
+            throw new KnockException("source port " + p + " must be in [0-65535]");
+        }
+        this.sourcePort = p;
+        return this;
+    }
+
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    /** The spoofed IPv4 source address of a raw packet ({@code -Q/--spoof-src}, {@code SPOOF_SOURCE_IP}). */
+    public KnockOptions spoofSource(String ip) {
+        this.spoofSource = ip == null || ip.isEmpty() ? null : ip;
+        return this;
+    }
+
+    public String spoofSource() {
+        return spoofSource;
+    }
+
+    /** The ICMP type of {@code -P icmp} ({@code --icmp-type}, 0..40; default 0, echo reply). */
+    public KnockOptions icmpType(int type) throws KnockException {
+        if (type < 0 || type > MAX_ICMP_TYPE) {
+            throw new KnockException("Invalid icmp type '" + type + "', must be in [0-" + MAX_ICMP_TYPE + "]");
+        }
+        this.icmpType = type;
+        return this;
+    }
+
+    public int icmpType() {
+        return icmpType;
+    }
+
+    /** The ICMP code of {@code -P icmp} ({@code --icmp-code}, 0..15; default 0). */
+    public KnockOptions icmpCode(int code) throws KnockException {
+        if (code < 0 || code > MAX_ICMP_CODE) {
+            throw new KnockException("Invalid icmp code '" + code + "', must be in [0-" + MAX_ICMP_CODE + "]");
+        }
+        this.icmpCode = code;
+        return this;
+    }
+
+    public int icmpCode() {
+        return icmpCode;
+    }
+
+    /** An HTTP proxy {@code host[:port]} for {@code -P http} ({@code -H/--http-proxy}); implies HTTP. */
+    public KnockOptions httpProxy(String proxy) {
+        this.httpProxy = proxy == null || proxy.isEmpty() ? null : proxy;
+        return this;
+    }
+
+    public String httpProxy() {
+        return httpProxy;
+    }
+
+    /** The largest SPA payload the client sends ({@code --Max-packet-size}; default 1500 bytes). */
+    public KnockOptions maxPacketSize(int bytes) throws KnockException {
+        if (bytes < 1) {
+            throw new KnockException("--Max-packet-size must be a positive number of bytes");
+        }
+        this.maxPacketSize = bytes;
+        return this;
+    }
+
+    public int maxPacketSize() {
+        return maxPacketSize;
+    }
+
+    /**
+     * The server_auth field (fwknop 1.9 {@code --Server-auth crypt}: {@code crypt,<password>}); fwknopd 2.x
+     * decodes it and ignores it. Null = none.
+     */
+    public KnockOptions serverAuth(String auth) {
+        this.serverAuth = auth;
+        return this;
+    }
+
+    public String serverAuth() {
+        return serverAuth;
+    }
+
+    /** The URL that tells the client its external address ({@code --resolve-url}, 1.9 {@code --URL}). */
+    public KnockOptions resolveUrl(String url) {
+        this.resolveUrl = url == null || url.isEmpty() ? null : url;
+        return this;
+    }
+
+    /** The URL given, or null for fwknop's default ({@link #DEFAULT_RESOLVE_URL}). */
+    public String resolveUrl() {
+        return resolveUrl;
+    }
+
+    /** Resolve the external address over plain HTTP ({@code --resolve-http-only}, {@code RESOLVE_HTTP_ONLY}). */
+    public KnockOptions resolveHttpOnly(boolean on) {
+        this.resolveHttpOnly = on;
+        return this;
+    }
+
+    public boolean resolveHttpOnly() {
+        return resolveHttpOnly;
+    }
+
+    /** Send the resolving program's own User-Agent instead of {@link #httpUserAgent()} ({@code --use-wget-user-agent}). */
+    public KnockOptions useWgetUserAgent(boolean on) {
+        this.useWgetUserAgent = on;
+        return this;
+    }
+
+    public boolean useWgetUserAgent() {
+        return useWgetUserAgent;
+    }
+
+    /** Resolve with this wget ({@code -w/--wget-cmd}, {@code WGET_CMD}) instead of the built-in HTTPS client. */
+    public KnockOptions wgetCmd(String path) {
+        this.wgetCmd = path == null || path.isEmpty() ? null : path;
+        return this;
+    }
+
+    public String wgetCmd() {
+        return wgetCmd;
+    }
+
+    /** Resolve with this curl ({@code --curl-cmd}) instead of the built-in HTTPS client. */
+    public KnockOptions curlCmd(String path) {
+        this.curlCmd = path == null || path.isEmpty() ? null : path;
+        return this;
+    }
+
+    public String curlCmd() {
+        return curlCmd;
+    }
+
     /**
      * Where and how to send.
      *
@@ -311,7 +504,8 @@ public final class KnockOptions {
         if (destination == null || destination.isEmpty()) {
             throw new KnockException("Must use --destination unless --test mode is used");
         }
-        return new KnockTarget(destination, port, transport, httpUserAgent);
+        return new KnockTarget(destination, port, transport, httpUserAgent, httpProxy, sourcePort, spoofSource,
+                icmpType, icmpCode);
     }
 
     /**
@@ -392,12 +586,14 @@ public final class KnockOptions {
     /** Never shows key material. */
     @Override
     public String toString() {
-        return "KnockOptions[" + transport.wireName() + "://" + destination + ":" + port + ", allow=" + allowIp
+        return "KnockOptions[" + transport.wireName() + "://" + destination + ":" + port
+                + (randPort ? " (random port)" : "") + (spoofSource != null ? ", from " + spoofSource : "")
+                + ", allow=" + (resolveAllowIp ? "resolve" : allowIp)
                 + ", access=" + access + (command != null ? ", command" : "") + ", nat=" + natAccess
                 + (natLocal ? " (local)" : "") + ", timeout=" + clientTimeout + ", " + digestType + ", "
                 + encryptionMode + ", key=" + (key != null ? key.length + " bytes" : "none") + ", hmac="
                 + (useHmac ? effectiveHmacType() + (hmacKey != null ? " " + hmacKey.length + " bytes" : " (no key)")
                         : "off")
-                + "]";
+                + (gpg.enabled() ? ", " + gpg : "") + "]";
     }
 }

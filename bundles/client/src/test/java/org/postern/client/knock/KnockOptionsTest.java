@@ -93,7 +93,11 @@ class KnockOptionsTest {
     void transportsParse() throws KnockException {
         assertEquals(KnockTransport.UDP, KnockTransport.parse("UDP"));
         assertEquals(KnockTransport.HTTP, KnockTransport.parse("http"));
-        assertThrows(KnockException.class, () -> KnockTransport.parse("tcpraw"));
+        assertEquals(KnockTransport.TCP_RAW, KnockTransport.parse("tcpraw"));
+        assertEquals(KnockTransport.UDP_RAW, KnockTransport.parse("UDPRAW"));
+        assertEquals(KnockTransport.ICMP, KnockTransport.parse("icmp"));
+        assertTrue(KnockTransport.ICMP.raw());
+        assertFalse(KnockTransport.HTTP.raw());
         assertThrows(KnockException.class, () -> KnockTransport.parse("carrier-pigeon"));
     }
 }

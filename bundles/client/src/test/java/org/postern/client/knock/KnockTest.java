@@ -165,7 +165,7 @@ class KnockTest {
         assertRefused(base().access(null), "-A/--access");
         assertRefused(base().access("none/0"), "malformed");
         assertRefused(base().allowIp(null), "[-s|-a]");
-        assertRefused(base().allowIp(null).resolveAllowIp(true), "not supported");
+        assertRefused(base().allowIp(null).resolveAllowIp(true), "ExternalIp.resolve");
         assertRefused(base().allowIp("10.0.0.256"), "Invalid allow IP");
         assertRefused(base().key(null), "no encryption key");
         assertRefused(base().key(new byte[33]), "1..32");

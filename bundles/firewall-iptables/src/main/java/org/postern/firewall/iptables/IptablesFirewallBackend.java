@@ -1,9 +1,12 @@
 package org.postern.firewall.iptables;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,6 +23,7 @@ import org.postern.api.CommandResult;
 import org.postern.api.FirewallBackend;
 import org.postern.api.FirewallException;
 import org.postern.api.PortSpec;
+import org.postern.api.Protocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,6 +219,45 @@ public class IptablesFirewallBackend implements FirewallBackend {
                 lines.addAll(ruleLines(IpFamily.IPV6, s));
             }
             return List.copyOf(lines);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The rules of our chain(s) that carry an {@code _exp_} mark still in the future, as grants (the ports of
+     * one grant share source, destination and mark), so the server closes rules an earlier run left when due.
+     */
+    @Override
+    public List<AccessGrant> liveGrants() throws FirewallException {
+        lock.lock();
+        try {
+            BackendSettings s = requireRunning();
+            long now = clock.instant().getEpochSecond();
+            Map<String, List<PortSpec>> ports = new LinkedHashMap<>();
+            Map<String, ListedRule> first = new LinkedHashMap<>();
+            List<IpFamily> families = ip6Ready ? List.of(IpFamily.IPV4, IpFamily.IPV6) : List.of(IpFamily.IPV4);
+            for (IpFamily family : families) {
+                for (ListedRule rule : listed(family, s)) {
+                    if (rule.source() == null || !rule.hasExpiry() || rule.expiresAt() <= now || rule.port() < 1
+                            || !rule.target().equals(s.inputAccess().target())
+                            || (rule.protocol() != Protocol.TCP.number() && rule.protocol() != Protocol.UDP.number())) {
+                        continue;
+                    }
+                    String key = IpFamily.literal(rule.source()) + " " + rule.destination() + " " + rule.expiresAt();
+                    ports.computeIfAbsent(key, k -> new ArrayList<>())
+                            .add(new PortSpec(rule.protocol() == Protocol.TCP.number() ? Protocol.TCP : Protocol.UDP,
+                                    rule.port()));
+                    first.putIfAbsent(key, rule);
+                }
+            }
+            List<AccessGrant> grants = new ArrayList<>();
+            for (Map.Entry<String, ListedRule> e : first.entrySet()) {
+                ListedRule r = e.getValue();
+                grants.add(new AccessGrant("ipt:" + r.expiresAt(), r.source(), r.destination(),
+                        List.copyOf(new LinkedHashSet<>(ports.get(e.getKey()))), Instant.ofEpochSecond(r.expiresAt()), ""));
+            }
+            return List.copyOf(grants);
         } finally {
             lock.unlock();
         }
