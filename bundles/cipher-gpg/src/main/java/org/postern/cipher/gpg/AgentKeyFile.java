@@ -1,6 +1,6 @@
 package org.postern.cipher.gpg;
 
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
@@ -80,7 +80,11 @@ final class AgentKeyFile {
         if (Files.size(file) > MAX_FILE) {
             throw new IOException("larger than " + MAX_FILE + " bytes");
         }
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+        byte[] bytes = Files.readAllBytes(file);
+        if (bytes.length > 0 && bytes[0] != '(') {
+            bytes = ExtendedKeyText.saltAsHex(bytes); // the extended format: see ExtendedKeyText
+        }
+        try (InputStream in = new ByteArrayInputStream(bytes)) {
             return new AgentKeyFile(file, PGPSecretKeyParser.parse(in, MAX_DEPTH));
         } catch (RuntimeException e) {
             throw new IOException("unreadable S-expression: " + e);
