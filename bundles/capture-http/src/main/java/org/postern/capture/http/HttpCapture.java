@@ -3,7 +3,6 @@ package org.postern.capture.http;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
@@ -17,6 +16,8 @@ import org.postern.api.CapturedPacket;
 import org.postern.api.PacketSink;
 import org.postern.api.Transport;
 import org.postern.api.http.SpaOverHttp;
+import org.postern.capture.support.CaptureOutlet;
+import org.postern.capture.support.Throttle;
 import org.postern.capture.tcp.stream.BoundedStreamListener;
 import org.postern.capture.tcp.stream.StreamLimits;
 import org.slf4j.Logger;
@@ -42,20 +43,17 @@ public final class HttpCapture implements CaptureSource {
     static final String KIND = "http";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpCapture.class);
-    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String name;
     private final StreamLimits limits;
-    private final PacketSink sink;
     private final SpaOverHttp http;
     private final byte[] reply;
     private final int replyStatus;
     private final BoundedStreamListener listener;
 
-    private final AtomicLong delivered = new AtomicLong();
+    private final CaptureOutlet outlet;
     private final AtomicLong ignored = new AtomicLong();
-    private long lastSinkWarning = System.nanoTime() - WARN_INTERVAL_NANOS;
-    private long lastIgnoredNotice = System.nanoTime() - WARN_INTERVAL_NANOS;
+    private final Throttle ignoredNotices = new Throttle();
 
     @Activate
     public HttpCapture(HttpCaptureConfig config, @Reference(name = "sink") PacketSink sink) {
@@ -70,8 +68,8 @@ public final class HttpCapture implements CaptureSource {
             SpaOverHttp http, int replyStatus) {
         this.name = name == null || name.isBlank() ? KIND : name.trim();
         this.limits = limits;
-        this.sink = sink;
         this.http = http;
+        this.outlet = new CaptureOutlet("http:" + name, sink, http);
         this.replyStatus = replyStatus;
         this.reply = answer(replyStatus);
         this.listener = new BoundedStreamListener(KIND + ":" + this.name, bindAddress, port, limits, this::received);
@@ -109,7 +107,7 @@ public final class HttpCapture implements CaptureSource {
     public void stop() {
         listener.stop();
         LOG.info("Capture source http:{} stopped after {} packets ({} connections, {} not SPA, {} timed out, "
-                + "{} evicted, {} too long)", name, delivered.get(), listener.accepted(), ignored.get(),
+                + "{} evicted, {} too long)", name, outlet.delivered(), listener.accepted(), ignored.get(),
                 listener.timedOut(), listener.evicted(), listener.overflowed());
     }
 
@@ -139,7 +137,7 @@ public final class HttpCapture implements CaptureSource {
 
     @Override
     public long packetsDelivered() {
-        return delivered.get();
+        return outlet.delivered();
     }
 
     /** Requests answered without delivering anything (not SPA over HTTP, or too long). */
@@ -173,42 +171,20 @@ public final class HttpCapture implements CaptureSource {
             });
             return reply;
         }
-        if (e.forwardedForRejected() != null) {
-            LOG.warn("Capture source http:{}: X-Forwarded-For value '{}' from {} is not an IP address; ignored", name,
-                    e.forwardedForRejected(), remote.getAddress().getHostAddress());
-        }
-        deliver(new CapturedPacket(e.spaData(), remote.getAddress(), remote.getPort(), local.getAddress(),
+        outlet.noteForwardedFor(e, remote.getAddress());
+        outlet.deliver(new CapturedPacket(e.spaData(), remote.getAddress(), remote.getPort(), local.getAddress(),
                 local.getPort(), Transport.HTTP, Instant.now(), name, e.forwardedFor()));
         return reply;
     }
 
     private void ignore(InetSocketAddress remote, String why) {
         ignored.incrementAndGet();
-        long now = System.nanoTime();
-        if (now - lastIgnoredNotice >= WARN_INTERVAL_NANOS) {
-            lastIgnoredNotice = now;
+        if (ignoredNotices.allow()) {
             LOG.info("Capture source http:{}: request from {} ignored: {} (further ones within 10 s at DEBUG)", name,
                     remote.getAddress().getHostAddress(), why);
         } else {
             LOG.debug("Capture source http:{}: request from {} ignored: {}", name, remote.getAddress().getHostAddress(),
                     why);
-        }
-    }
-
-    private void deliver(CapturedPacket packet) {
-        delivered.incrementAndGet();
-        try {
-            sink.accept(packet);
-        } catch (RuntimeException e) {
-            long now = System.nanoTime();
-            if (now - lastSinkWarning >= WARN_INTERVAL_NANOS) {
-                lastSinkWarning = now;
-                LOG.warn("Capture source http:{}: the packet sink failed on a packet from {}:{} (further failures "
-                        + "within 10 s are logged at DEBUG)", name, packet.source().getHostAddress(),
-                        packet.sourcePort(), e);
-            } else {
-                LOG.debug("Capture source http:{}: the packet sink failed", name, e);
-            }
         }
     }
 }

@@ -14,7 +14,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.postern.api.CaptureSource;
 import org.postern.api.CapturedPacket;
 import org.postern.api.PacketSink;
-import org.postern.api.http.SpaOverHttp;
+import org.postern.capture.support.CaptureOutlet;
 import org.postern.capture.pcap.frame.DecodedFrame;
 import org.postern.capture.pcap.frame.FrameDecoder;
 import org.slf4j.Logger;
@@ -41,19 +41,16 @@ public final class PcapCapture implements CaptureSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(PcapCapture.class);
     private static final long STOP_MILLIS = 2000;
-    private static final long SINK_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final PcapSettings settings;
-    private final PacketSink sink;
     private final FrameSource.Opener opener;
 
-    private final AtomicLong delivered = new AtomicLong();
+    private final CaptureOutlet outlet;
     private final AtomicLong ignored = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile State state = State.STARTING;
     private volatile FrameSource current;
-    private long lastSinkWarning = System.nanoTime() - SINK_WARN_INTERVAL_NANOS;
     private Thread thread;
 
     @Activate
@@ -68,7 +65,7 @@ public final class PcapCapture implements CaptureSource {
 
     PcapCapture(PcapSettings settings, PacketSink sink, FrameSource.Opener opener) {
         this.settings = settings;
-        this.sink = sink;
+        this.outlet = new CaptureOutlet("pcap:" + settings.name(), sink, settings.http());
         this.opener = opener;
     }
 
@@ -109,7 +106,7 @@ public final class PcapCapture implements CaptureSource {
                 LOG.warn("Capture source pcap:{}: capture thread did not end within {} ms", settings.name(),
                         STOP_MILLIS);
             }
-            LOG.info("Capture source pcap:{} stopped after {} packets", settings.name(), delivered.get());
+            LOG.info("Capture source pcap:{} stopped after {} packets", settings.name(), outlet.delivered());
         }
         state = State.STOPPED;
     }
@@ -136,7 +133,7 @@ public final class PcapCapture implements CaptureSource {
 
     @Override
     public long packetsDelivered() {
-        return delivered.get();
+        return outlet.delivered();
     }
 
     /** Frames captured that carried no usable payload (other protocols, fragments, empty). */
@@ -213,42 +210,11 @@ public final class PcapCapture implements CaptureSource {
                     ignored.incrementAndGet();
                     continue;
                 }
-                deliver(carried(decoded.toPacket(Instant.now(), settings.name())));
+                outlet.deliver(outlet.carried(decoded.toPacket(Instant.now(), settings.name())));
             }
             return null;
         } catch (CaptureFailure | RuntimeException | LinkageError e) {
             return e;
-        }
-    }
-
-    /** The packet after the SPA over HTTP rule, when configured. */
-    private CapturedPacket carried(CapturedPacket packet) {
-        SpaOverHttp http = settings.http();
-        if (http == null) {
-            return packet;
-        }
-        SpaOverHttp.Extraction e = http.extract(packet.payload());
-        if (e.forwardedForRejected() != null) {
-            LOG.warn("Capture source pcap:{}: X-Forwarded-For value '{}' from {} is not an IP address; ignored",
-                    settings.name(), e.forwardedForRejected(), packet.source().getHostAddress());
-        }
-        return e.applyTo(packet);
-    }
-
-    private void deliver(CapturedPacket packet) {
-        delivered.incrementAndGet();
-        try {
-            sink.accept(packet);
-        } catch (RuntimeException e) {
-            long now = System.nanoTime();
-            if (now - lastSinkWarning >= SINK_WARN_INTERVAL_NANOS) {
-                lastSinkWarning = now;
-                LOG.warn("Capture source pcap:{}: the packet sink failed on a packet from {}:{} (further failures "
-                        + "within 10 s are logged at DEBUG)", settings.name(), packet.source().getHostAddress(),
-                        packet.sourcePort(), e);
-            } else {
-                LOG.debug("Capture source pcap:{}: the packet sink failed", settings.name(), e);
-            }
         }
     }
 

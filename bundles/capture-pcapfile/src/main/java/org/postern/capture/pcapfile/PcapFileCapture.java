@@ -21,6 +21,7 @@ import org.postern.api.CaptureSource;
 import org.postern.api.CapturedPacket;
 import org.postern.api.PacketSink;
 import org.postern.api.http.SpaOverHttp;
+import org.postern.capture.support.CaptureOutlet;
 import org.postern.capture.pcap.frame.DecodedFrame;
 import org.postern.capture.pcap.frame.FrameDecoder;
 import org.postern.capture.pcapfile.PcapRecords.PcapFormatException;
@@ -54,7 +55,6 @@ public final class PcapFileCapture implements CaptureSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(PcapFileCapture.class);
     private static final long STOP_MILLIS = 2000;
-    private static final long SINK_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String name;
     private final Path file;
@@ -63,10 +63,9 @@ public final class PcapFileCapture implements CaptureSource {
     private final String filter;
     private final long pollMillis;
     private final SpaOverHttp http;
-    private final PacketSink sink;
     private final RecordFilter.Compiler compiler;
 
-    private final AtomicLong delivered = new AtomicLong();
+    private final CaptureOutlet outlet;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong filtered = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
@@ -74,7 +73,6 @@ public final class PcapFileCapture implements CaptureSource {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile State state = State.STARTING;
     private volatile boolean finished;
-    private long lastSinkWarning = System.nanoTime() - SINK_WARN_INTERVAL_NANOS;
     private Thread thread;
 
     @Activate
@@ -93,7 +91,7 @@ public final class PcapFileCapture implements CaptureSource {
         this.filter = filter == null ? "" : filter.trim();
         this.pollMillis = pollMillis;
         this.http = http;
-        this.sink = sink;
+        this.outlet = new CaptureOutlet("pcapfile:" + name, sink, http);
         this.compiler = compiler;
     }
 
@@ -126,7 +124,7 @@ public final class PcapFileCapture implements CaptureSource {
             if (thread.isAlive()) {
                 LOG.warn("Capture source pcapfile:{}: reader thread did not end within {} ms", name, STOP_MILLIS);
             }
-            LOG.info("Capture source pcapfile:{} stopped after {} packets ({} records)", name, delivered.get(),
+            LOG.info("Capture source pcapfile:{} stopped after {} packets ({} records)", name, outlet.delivered(),
                     records.get());
         }
         state = State.STOPPED;
@@ -157,7 +155,7 @@ public final class PcapFileCapture implements CaptureSource {
 
     @Override
     public long packetsDelivered() {
-        return delivered.get();
+        return outlet.delivered();
     }
 
     /** Records read from the file(s). */
@@ -328,7 +326,7 @@ public final class PcapFileCapture implements CaptureSource {
                     ignored.incrementAndGet();
                     continue;
                 }
-                deliver(carried(frame.toPacket(r.time(), name)));
+                outlet.deliver(outlet.carried(frame.toPacket(r.time(), name)));
             }
             return n;
         }
@@ -341,7 +339,8 @@ public final class PcapFileCapture implements CaptureSource {
             }
             finished = true;
             LOG.info("Capture source pcapfile:{} finished {}: {} records, {} packets delivered, {} filtered out, "
-                    + "{} without payload", name, file, records.get(), delivered.get(), filtered.get(), ignored.get());
+                    + "{} without payload", name, file, records.get(), outlet.delivered(), filtered.get(),
+                    ignored.get());
         }
 
         /**
@@ -386,36 +385,6 @@ public final class PcapFileCapture implements CaptureSource {
             closeCurrent();
             if (recordFilter != null) {
                 recordFilter.close();
-            }
-        }
-    }
-
-    /** The packet after the SPA over HTTP rule, when configured. */
-    private CapturedPacket carried(CapturedPacket packet) {
-        if (http == null) {
-            return packet;
-        }
-        SpaOverHttp.Extraction e = http.extract(packet.payload());
-        if (e.forwardedForRejected() != null) {
-            LOG.warn("Capture source pcapfile:{}: X-Forwarded-For value '{}' from {} is not an IP address; ignored",
-                    name, e.forwardedForRejected(), packet.source().getHostAddress());
-        }
-        return e.applyTo(packet);
-    }
-
-    private void deliver(CapturedPacket packet) {
-        delivered.incrementAndGet();
-        try {
-            sink.accept(packet);
-        } catch (RuntimeException e) {
-            long now = System.nanoTime();
-            if (now - lastSinkWarning >= SINK_WARN_INTERVAL_NANOS) {
-                lastSinkWarning = now;
-                LOG.warn("Capture source pcapfile:{}: the packet sink failed on a packet from {}:{} (further failures "
-                        + "within 10 s are logged at DEBUG)", name, packet.source().getHostAddress(),
-                        packet.sourcePort(), e);
-            } else {
-                LOG.debug("Capture source pcapfile:{}: the packet sink failed", name, e);
             }
         }
     }

@@ -3,8 +3,6 @@ package org.postern.capture.tcp;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,6 +15,7 @@ import org.postern.api.CapturedPacket;
 import org.postern.api.PacketSink;
 import org.postern.api.Transport;
 import org.postern.api.http.SpaOverHttp;
+import org.postern.capture.support.CaptureOutlet;
 import org.postern.capture.tcp.stream.BoundedStreamListener;
 import org.postern.capture.tcp.stream.StreamLimits;
 import org.slf4j.Logger;
@@ -40,17 +39,14 @@ public final class TcpCapture implements CaptureSource {
     static final String KIND = "tcp";
 
     private static final Logger LOG = LoggerFactory.getLogger(TcpCapture.class);
-    private static final long SINK_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final String name;
     private final int maxPacketBytes;
     private final StreamLimits limits;
-    private final PacketSink sink;
     private final SpaOverHttp http;
     private final BoundedStreamListener listener;
 
-    private final AtomicLong delivered = new AtomicLong();
-    private long lastSinkWarning = System.nanoTime() - SINK_WARN_INTERVAL_NANOS;
+    private final CaptureOutlet outlet;
 
     @Activate
     public TcpCapture(TcpCaptureConfig config, @Reference(name = "sink") PacketSink sink) {
@@ -70,8 +66,8 @@ public final class TcpCapture implements CaptureSource {
         this.name = name == null || name.isBlank() ? KIND : name.trim();
         this.maxPacketBytes = maxPacketBytes;
         this.limits = limits;
-        this.sink = sink;
         this.http = http;
+        this.outlet = new CaptureOutlet("tcp:" + name, sink, http);
         this.listener = new BoundedStreamListener(KIND + ":" + this.name, bindAddress, port, limits, this::received);
     }
 
@@ -84,8 +80,8 @@ public final class TcpCapture implements CaptureSource {
     public void stop() {
         listener.stop();
         LOG.info("Capture source tcp:{} stopped after {} packets ({} connections, {} timed out, {} evicted, "
-                + "{} too long)", name, delivered.get(), listener.accepted(), listener.timedOut(), listener.evicted(),
-                listener.overflowed());
+                + "{} too long)", name, outlet.delivered(), listener.accepted(), listener.timedOut(),
+                listener.evicted(), listener.overflowed());
     }
 
     @Override
@@ -111,7 +107,7 @@ public final class TcpCapture implements CaptureSource {
 
     @Override
     public long packetsDelivered() {
-        return delivered.get();
+        return outlet.delivered();
     }
 
     /** The listener, for its port and counters. */
@@ -130,32 +126,7 @@ public final class TcpCapture implements CaptureSource {
         byte[] payload = Arrays.copyOf(data, Math.min(length, maxPacketBytes + 1));
         CapturedPacket packet = new CapturedPacket(payload, remote.getAddress(), remote.getPort(), local.getAddress(),
                 local.getPort(), Transport.TCP, Instant.now(), name);
-        if (http != null) {
-            SpaOverHttp.Extraction e = http.extract(payload);
-            if (e.forwardedForRejected() != null) {
-                LOG.warn("Capture source tcp:{}: X-Forwarded-For value '{}' from {} is not an IP address; ignored",
-                        name, e.forwardedForRejected(), remote.getAddress().getHostAddress());
-            }
-            packet = e.applyTo(packet);
-        }
-        deliver(packet);
+        outlet.deliver(outlet.carried(packet));
         return new byte[0];
-    }
-
-    private void deliver(CapturedPacket packet) {
-        delivered.incrementAndGet();
-        try {
-            sink.accept(packet);
-        } catch (RuntimeException e) {
-            long now = System.nanoTime();
-            if (now - lastSinkWarning >= SINK_WARN_INTERVAL_NANOS) {
-                lastSinkWarning = now;
-                LOG.warn("Capture source tcp:{}: the packet sink failed on a packet from {}:{} (further failures "
-                        + "within 10 s are logged at DEBUG)", name, packet.source().getHostAddress(),
-                        packet.sourcePort(), e);
-            } else {
-                LOG.debug("Capture source tcp:{}: the packet sink failed", name, e);
-            }
-        }
     }
 }

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,6 +27,7 @@ import org.postern.api.CapturedPacket;
 import org.postern.api.PacketSink;
 import org.postern.api.Transport;
 import org.postern.api.http.SpaOverHttp;
+import org.postern.capture.support.CaptureOutlet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,22 +48,19 @@ public final class UdpCapture implements CaptureSource {
     private static final Logger LOG = LoggerFactory.getLogger(UdpCapture.class);
     private static final long RETRY_MILLIS = 1000;
     private static final long STOP_MILLIS = 2000;
-    private static final long SINK_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int RECEIVE_BUFFER_BYTES = 4 << 20;
 
     private final String name;
     private final String bindAddress;
     private final int port;
     private final int maxPacketBytes;
-    private final PacketSink sink;
     private final SpaOverHttp http;
 
-    private final AtomicLong delivered = new AtomicLong();
+    private final CaptureOutlet outlet;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile State state = State.STARTING;
     private volatile DatagramChannel channel;
     private volatile int boundPort;
-    private long lastSinkWarning = System.nanoTime() - SINK_WARN_INTERVAL_NANOS;
     private Thread thread;
 
     @Activate
@@ -84,8 +81,8 @@ public final class UdpCapture implements CaptureSource {
         this.bindAddress = bindAddress == null ? "" : bindAddress.trim();
         this.port = port;
         this.maxPacketBytes = maxPacketBytes;
-        this.sink = sink;
         this.http = http;
+        this.outlet = new CaptureOutlet("udp:" + name, sink, http);
         this.boundPort = port;
     }
 
@@ -118,7 +115,7 @@ public final class UdpCapture implements CaptureSource {
             if (thread.isAlive()) {
                 LOG.warn("Capture source udp:{}: receive thread did not end within {} ms", name, STOP_MILLIS);
             }
-            LOG.info("Capture source udp:{} stopped after {} packets", name, delivered.get());
+            LOG.info("Capture source udp:{} stopped after {} packets", name, outlet.delivered());
         }
         state = State.STOPPED;
     }
@@ -147,7 +144,7 @@ public final class UdpCapture implements CaptureSource {
 
     @Override
     public long packetsDelivered() {
-        return delivered.get();
+        return outlet.delivered();
     }
 
     /** The port actually bound (differs from the configured one when that is 0); the configured one before. */
@@ -230,38 +227,8 @@ public final class UdpCapture implements CaptureSource {
                 continue;
             }
             byte[] payload = Arrays.copyOf(buffer.array(), buffer.position());
-            deliver(carried(new CapturedPacket(payload, sender.getAddress(), sender.getPort(), null, localPort,
-                    Transport.UDP, Instant.now(), name)));
-        }
-    }
-
-    /** The datagram after the SPA over HTTP rule, when configured (fwknopd applies it to any payload). */
-    private CapturedPacket carried(CapturedPacket packet) {
-        if (http == null) {
-            return packet;
-        }
-        SpaOverHttp.Extraction e = http.extract(packet.payload());
-        if (e.forwardedForRejected() != null) {
-            LOG.warn("Capture source udp:{}: X-Forwarded-For value '{}' from {} is not an IP address; ignored", name,
-                    e.forwardedForRejected(), packet.source().getHostAddress());
-        }
-        return e.applyTo(packet);
-    }
-
-    private void deliver(CapturedPacket packet) {
-        delivered.incrementAndGet();
-        try {
-            sink.accept(packet);
-        } catch (RuntimeException e) {
-            long now = System.nanoTime();
-            if (now - lastSinkWarning >= SINK_WARN_INTERVAL_NANOS) {
-                lastSinkWarning = now;
-                LOG.warn("Capture source udp:{}: the packet sink failed on a packet from {}:{} (further failures "
-                        + "within 10 s are logged at DEBUG)", name, packet.source().getHostAddress(),
-                        packet.sourcePort(), e);
-            } else {
-                LOG.debug("Capture source udp:{}: the packet sink failed", name, e);
-            }
+            outlet.deliver(outlet.carried(new CapturedPacket(payload, sender.getAddress(), sender.getPort(), null,
+                    localPort, Transport.UDP, Instant.now(), name)));
         }
     }
 
