@@ -40,6 +40,11 @@ public record AccessGrant(String id, InetAddress source, InetAddress destination
         this(id, source, destination, ports, expiresAt, stanza, null);
     }
 
+    /** The address translation the grant asks for, or null for plain access (since 1.2). */
+    public NatAccess nat() {
+        return request == null ? null : request.nat();
+    }
+
     /** The same opening with a new expiry (a re-knock extends a live grant). */
     public AccessGrant withExpiry(Instant newExpiry) {
         return new AccessGrant(id, source, destination, ports, newExpiry, stanza, request);

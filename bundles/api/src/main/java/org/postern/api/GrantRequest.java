@@ -13,7 +13,15 @@ import java.net.InetAddress;
  * @param natAddress       the NAT target address (message or FORCE_NAT), or null ({@code $NAT_IP})
  * @param natPort          the NAT target port, 0 when none ({@code $NAT_PORT})
  * @param commandCycle     the granting stanza's command cycle, or null when it has none
+ * @param nat              the address translation to apply with the opening, or null for a plain access grant
+ *                         (since 1.2)
  */
 public record GrantRequest(InetAddress packetSource, long messageTimestamp, int clientTimeout, int timeout,
-        String natAddress, int natPort, CommandCycle commandCycle) {
+        String natAddress, int natPort, CommandCycle commandCycle, NatAccess nat) {
+
+    /** A request without address translation (the 1.1 form). */
+    public GrantRequest(InetAddress packetSource, long messageTimestamp, int clientTimeout, int timeout,
+            String natAddress, int natPort, CommandCycle commandCycle) {
+        this(packetSource, messageTimestamp, clientTimeout, timeout, natAddress, natPort, commandCycle, null);
+    }
 }

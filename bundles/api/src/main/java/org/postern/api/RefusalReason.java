@@ -14,6 +14,7 @@ public enum RefusalReason {
     // 2. replay cache
     REPLAY(Step.REPLAY, "packet seen before"),
     REPLAY_CACHE_UNAVAILABLE(Step.REPLAY, "replay cache could not record the digest"),
+    CLUSTER_UNCONFIRMED(Step.REPLAY, "the cluster could not confirm the digest is new (partition policy closed)"),
     // 3. stanza trial (authentication and decoding)
     HMAC_MISMATCH(Step.STANZA_TRIAL, "HMAC does not verify"),
     HMAC_MISSING(Step.STANZA_TRIAL, "packet too short to carry the stanza's HMAC"),
@@ -41,13 +42,17 @@ public enum RefusalReason {
     PORT_NOT_PERMITTED(Step.POLICY, "requested proto/port not permitted by OPEN_PORTS/RESTRICT_PORTS"),
     COMMAND_NOT_ALLOWED(Step.POLICY, "command messages are not allowed"),
     NAT_NOT_ALLOWED(Step.POLICY, "NAT access is not enabled"),
+    NAT_TARGET_INVALID(Step.POLICY, "NAT target is not an IPv4 address or resolvable host name, or the allow address is not IPv4"),
     UNSUPPORTED_MESSAGE(Step.POLICY, "message type not supported by this server"),
+    COMMAND_REGEX_MISMATCH(Step.POLICY, "command does not match the stanza's CMD_REGEX"),
+    COMMAND_NOT_SPLITTABLE(Step.POLICY, "command cannot be split into words safely without a shell"),
     SIGNATURE_MISSING(Step.POLICY, "GnuPG data is not signed but the stanza requires a signature"),
     SIGNATURE_INVALID(Step.POLICY, "GnuPG signature does not verify or its key is not valid"),
     SIGNER_NOT_ALLOWED(Step.POLICY, "GnuPG signer not in GPG_REMOTE_ID / GPG_FINGERPRINT_ID"),
     // 5. action
     FIREWALL_FAILED(Step.ACTION, "the firewall backend could not apply the grant"),
-    NO_FIREWALL(Step.ACTION, "no firewall backend is available");
+    NO_FIREWALL(Step.ACTION, "no firewall backend is available"),
+    COMMAND_FAILED(Step.ACTION, "the command could not run, timed out or exited non-zero");
 
     /** The pipeline step that decides a refusal. */
     public enum Step { PRE_CHECK, REPLAY, STANZA_TRIAL, POLICY, ACTION }

@@ -108,4 +108,28 @@ class ProcessCommandExecutorTest {
     void rejectsAnEmptyCommand() {
         assertThrows(IllegalArgumentException.class, () -> executor.run(List.of(), Duration.ofSeconds(1)));
     }
+
+    /**
+     * Command mode runs {@code runuser -u USER -- cmd}: at the timeout the watchdog's SIGTERM reaches runuser,
+     * which passes it on, so the user's command does not outlive the limit (needs root and runuser).
+     */
+    @Test
+    void timeoutAlsoEndsTheCommandUnderRunuser() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name"))
+                && java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/runuser")));
+        String marker = "7" + System.nanoTime() % 100000;
+        CommandResult r = executor.run(List.of("/usr/sbin/runuser", "-u", "nobody", "--", "sleep", marker),
+                Duration.ofMillis(500));
+        assertEquals(-2, r.exitCode(), r.summary());
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        boolean gone = false;
+        while (!gone && System.nanoTime() < deadline) {
+            gone = ProcessHandle.allProcesses().noneMatch(p -> p.info().commandLine().orElse("").equals("/usr/bin/sleep " + marker)
+                    || p.info().arguments().map(a -> a.length == 1 && a[0].equals(marker)).orElse(false));
+            if (!gone) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // poll interval
+            }
+        }
+        assertTrue(gone, "sleep " + marker + " outlived the timeout");
+    }
 }

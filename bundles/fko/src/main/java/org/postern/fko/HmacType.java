@@ -74,6 +74,17 @@ public enum HmacType {
         return rfc2104(key, data);
     }
 
+    /** A Mac of its own keyed with {@code key}, or null when the JDK lacks the algorithm (then RFC 2104 by hand). */
+    Mac keyedMac(byte[] key) {
+        try {
+            Mac m = Mac.getInstance(macAlgorithm);
+            m.init(new SecretKeySpec(key, macAlgorithm));
+            return m;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The MAC of {@code prefix} (may be null) followed by {@code len} bytes of {@code data} from {@code off}. */
     byte[] mac(byte[] key, byte[] prefix, byte[] data, int off, int len) {
         Mac mac = Engines.get().mac(this, macAlgorithm);

@@ -27,16 +27,24 @@ import org.postern.fko.HmacType;
  */
 final class AccessConfParser {
 
-    private static final Set<String> NOT_YET = Set.of("ENABLE_CMD_SUDO_EXEC", "CMD_EXEC_USER", "CMD_EXEC_GROUP", "CMD_SUDO_EXEC_USER",
-            "CMD_SUDO_EXEC_GROUP", "FORCE_NAT", "FORCE_SNAT",
-            "FORCE_MASQUERADE", "FORWARD_ALL", "DISABLE_DNAT", "%include", "%include_folder", "%include_keys");
+    private static final Set<String> NOT_YET = Set.of();
 
     private final List<String> notices = new ArrayList<>();
     private Path gpgHome = Path.of("/root/.gnupg");
+    private boolean natEnabled;
 
     /** fwknopd.conf's GPG_HOME_DIR: the GnuPG home of stanzas without their own. */
     AccessConfParser gpgHome(Path home) {
         this.gpgHome = home;
+        return this;
+    }
+
+    /**
+     * fwknopd.conf's ENABLE_IPT_FORWARDING or ENABLE_IPT_LOCAL_NAT: FORCE_NAT and FORCE_SNAT need one of them
+     * (fwknopd refuses to start otherwise).
+     */
+    AccessConfParser natEnabled(boolean enabled) {
+        this.natEnabled = enabled;
         return this;
     }
 
@@ -45,36 +53,133 @@ final class AccessConfParser {
         return notices;
     }
 
+    /** fwknopd's MAX_DEPTH: access.conf plus at most two levels of %include / %include_folder. */
+    static final int MAX_INCLUDE_DEPTH = 3;
+
+    /** The keywords a {@code %include_keys} file may set (fwknopd 2.6.10's include_keys_file). */
+    static final Set<String> KEYS_FILE_KEYWORDS = Set.of("KEY", "KEY_BASE64", "HMAC_KEY", "HMAC_KEY_BASE64",
+            "GPG_DECRYPT_ID", "GPG_DECRYPT_PW", "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG",
+            "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID", "GPG_FINGERPRINT_ID");
+
     List<AccessStanza> parse(Path file) throws ConfigException {
-        return parse(FwknopConfigReader.read(file));
+        List<ConfigLine> lines = FwknopConfigReader.read(file);
+        List<List<ConfigLine>> groups = new ArrayList<>();
+        collect(lines, file.toAbsolutePath().getParent(), 1, groups);
+        return build(groups, file.toString());
     }
 
     List<AccessStanza> parse(List<ConfigLine> lines) throws ConfigException {
+        List<List<ConfigLine>> groups = new ArrayList<>();
+        collect(lines, null, 1, groups);
+        return build(groups, lines.isEmpty() ? "access.conf" : lines.get(0).file());
+    }
+
+    private List<AccessStanza> build(List<List<ConfigLine>> groups, String where) throws ConfigException {
         List<AccessStanza> stanzas = new ArrayList<>();
+        for (List<ConfigLine> g : groups) {
+            stanzas.add(build(g));
+        }
+        if (stanzas.isEmpty()) {
+            throw new ConfigException(where + ": no access stanza (no SOURCE line)");
+        }
+        return List.copyOf(stanzas);
+    }
+
+    /**
+     * Groups the lines of one file into stanzas (appended to {@code groups} in SOURCE order), following fwknopd:
+     * anything before a file's first SOURCE is ignored; {@code %include FILE} and {@code %include_folder DIR}
+     * (every {@code *.conf} in it, by name) add the stanzas of those files at that point, the including file's
+     * open stanza going on after them; {@code %include_keys FILE} inside a stanza adds that file's key lines
+     * (only {@link #KEYS_FILE_KEYWORDS}) to it. Relative paths are taken from the including file's directory.
+     */
+    private void collect(List<ConfigLine> lines, Path dir, int depth, List<List<ConfigLine>> groups)
+            throws ConfigException {
         List<ConfigLine> current = null;
         for (ConfigLine l : lines) {
             if (l.value().isEmpty()) {
                 throw l.error("has no value");
             }
-            if (l.keyword().equals("SOURCE")) {
-                if (current != null) {
-                    stanzas.add(build(current));
+            switch (l.keyword()) {
+                case "%include" -> {
+                    include(l, resolve(dir, l), depth, groups);
+                    continue;
                 }
-                current = new ArrayList<>();
+                case "%include_folder" -> {
+                    Path folder = resolve(dir, l);
+                    if (!java.nio.file.Files.isDirectory(folder)) {
+                        throw l.error("not a directory: " + folder);
+                    }
+                    List<Path> files = new ArrayList<>();
+                    try (java.util.stream.Stream<Path> st = java.nio.file.Files.list(folder)) {
+                        st.filter(f -> f.getFileName().toString().endsWith(".conf"))
+                                .filter(java.nio.file.Files::isRegularFile).sorted().forEach(files::add);
+                    } catch (java.io.IOException e) {
+                        throw l.error("cannot list " + folder + ": " + e.getMessage());
+                    }
+                    for (Path f : files) {
+                        include(l, f, depth, groups);
+                    }
+                    continue;
+                }
+                case "%include_keys" -> {
+                    if (current != null) {
+                        current.addAll(keysFile(l, resolve(dir, l)));
+                    }
+                    continue;
+                }
+                case "SOURCE" -> {
+                    current = new ArrayList<>();
+                    groups.add(current);
+                }
+                default -> {
+                }
             }
             if (current == null) {
                 continue; // fwknop ignores anything before the first SOURCE
             }
             current.add(l);
         }
-        if (current != null) {
-            stanzas.add(build(current));
+    }
+
+    private void include(ConfigLine l, Path file, int depth, List<List<ConfigLine>> groups) throws ConfigException {
+        if (depth >= MAX_INCLUDE_DEPTH) {
+            throw l.error("refusing to include " + file + ": nesting deeper than " + MAX_INCLUDE_DEPTH + " levels");
         }
-        if (stanzas.isEmpty()) {
-            String where = lines.isEmpty() ? "access.conf" : lines.get(0).file();
-            throw new ConfigException(where + ": no access stanza (no SOURCE line)");
+        collect(readIncluded(l, file), file.toAbsolutePath().getParent(), depth + 1, groups);
+    }
+
+    private List<ConfigLine> keysFile(ConfigLine l, Path file) throws ConfigException {
+        List<ConfigLine> out = new ArrayList<>();
+        for (ConfigLine k : readIncluded(l, file)) {
+            if (KEYS_FILE_KEYWORDS.contains(k.keyword())) {
+                if (k.value().isEmpty()) {
+                    throw k.error("has no value");
+                }
+                out.add(k);
+            } else {
+                notices.add("ignored in %include_keys file: " + k.keyword() + " at " + k.where()
+                        + " (only key and GnuPG keywords are taken from it)");
+            }
         }
-        return List.copyOf(stanzas);
+        return out;
+    }
+
+    private static List<ConfigLine> readIncluded(ConfigLine l, Path file) throws ConfigException {
+        try {
+            return FwknopConfigReader.read(file);
+        } catch (ConfigException e) {
+            throw l.error(e.getMessage());
+        }
+    }
+
+    private static Path resolve(Path dir, ConfigLine l) throws ConfigException {
+        Path p;
+        try {
+            p = Path.of(l.value().strip());
+        } catch (java.nio.file.InvalidPathException e) { // a NUL in the path (found by ConfigFuzzTest)
+            throw l.error("not a valid path: " + e.getReason());
+        }
+        return dir == null || p.isAbsolute() ? p : dir.resolve(p);
     }
 
     private AccessStanza build(List<ConfigLine> lines) throws ConfigException {
@@ -130,11 +235,39 @@ final class AccessConfParser {
                     case "REQUIRE_SOURCE_ADDRESS", "REQUIRE_SOURCE" -> requireSource = l.bool();
                     case "REQUIRE_USERNAME" -> requireUser = v;
                     case "ENABLE_CMD_EXEC" -> cmdExec = l.bool();
+                    case "ENABLE_CMD_SUDO_EXEC" -> l.bool(); // kept in display; AccessStanza.commandSettings()
+                    case "CMD_EXEC_USER", "CMD_EXEC_GROUP", "CMD_SUDO_EXEC_USER", "CMD_SUDO_EXEC_GROUP" -> {
+                        if (!v.strip().matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}")) {
+                            throw l.error("not a user or group name: '" + v + "'");
+                        }
+                    }
+                    case "PERMIT_CLIENT_PORTS" -> l.bool(); // fwknop 1.9; AccessStanza.grantsOpenPortsOnly()
+                    case "CMD_REGEX" -> {
+                        try {
+                            java.util.regex.Pattern.compile(v.strip());
+                        } catch (java.util.regex.PatternSyntaxException e) {
+                            throw l.error("not a valid regular expression: " + e.getDescription());
+                        }
+                    }
                     case "ACCESS_EXPIRE" -> expires = date(l);
                     case "CMD_CYCLE_OPEN", "CMD_CYCLE_CLOSE" -> {
                         // kept as written in display; AccessStanza.commandCycle() reads them back
                     }
                     case "CMD_CYCLE_TIMER" -> l.intInRange(1, 8388608);
+                    case "FORCE_NAT" -> {
+                        requireNat(l);
+                        String[] f = v.strip().split("\\s+");
+                        if (f.length < 2 || !ipv4(f[0]) || !f[1].matches("\\d{1,5}") || Integer.parseInt(f[1]) > 65535) {
+                            throw l.error("invalid FORCE_NAT arg '" + v + "', need <IP> <PORT>");
+                        }
+                    }
+                    case "FORCE_SNAT" -> {
+                        requireNat(l);
+                        if (!ipv4(v.strip().split("\\s+")[0])) {
+                            throw l.error("invalid FORCE_SNAT IP '" + v + "', need <IP>");
+                        }
+                    }
+                    case "FORCE_MASQUERADE", "DISABLE_DNAT", "FORWARD_ALL" -> l.bool();
                     case "ACCESS_EXPIRE_EPOCH" -> expires = Instant.ofEpochSecond(Long.parseLong(v.trim()));
                     case "GPG_HOME_DIR", "GPG_DECRYPT_ID", "GPG_DECRYPT_PW", "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG",
                             "GPG_DISABLE_SIG", "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID", "GPG_FINGERPRINT_ID" ->
@@ -154,6 +287,7 @@ final class AccessConfParser {
             }
         }
         checkCommandCycle(display, head);
+        checkNat(display, head);
         GpgKey gpgKey = gpg.key(head, gpgHome, notices);
         if (gpgKey != null && hmac != null && gpgKey.decryptPassphrase() != null && key == null
                 && java.util.Arrays.equals(new String(gpgKey.decryptPassphrase()).getBytes(StandardCharsets.ISO_8859_1), hmac)) {
@@ -191,6 +325,38 @@ final class AccessConfParser {
         }
         return new AccessStanza(name, sources, destinations, new RijndaelKey(key, mode), gpgKey, hmacKey, open, restrict,
                 fwTimeout, maxTimeout, requireSource, requireUser, cmdExec, expires, java.util.Collections.unmodifiableMap(display));
+    }
+
+    private void requireNat(ConfigLine l) throws ConfigException {
+        if (!natEnabled) {
+            throw l.error(l.keyword() + " requires either ENABLE_IPT_FORWARDING or ENABLE_IPT_LOCAL_NAT in fwknopd.conf");
+        }
+    }
+
+    /** fwknopd's access.c: FORCE_SNAT / FORCE_MASQUERADE need FORCE_NAT or FORWARD_ALL. */
+    private static void checkNat(Map<String, String> display, ConfigLine head) throws ConfigException {
+        boolean masquerade = yes(display.get("FORCE_MASQUERADE"));
+        if ((display.containsKey("FORCE_SNAT") || masquerade) && !display.containsKey("FORCE_NAT")
+                && !yes(display.get("FORWARD_ALL"))) {
+            throw head.error("FORCE_SNAT/FORCE_MASQUERADE requires either FORCE_NAT or FORWARD_ALL");
+        }
+    }
+
+    private static boolean yes(String v) {
+        return v != null && !v.isEmpty() && (v.charAt(0) == 'y' || v.charAt(0) == 'Y');
+    }
+
+    /** A dotted-quad IPv4 address, as fwknop's is_valid_ipv4_addr accepts it. */
+    static boolean ipv4(String text) {
+        if (!text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return false;
+        }
+        for (String part : text.split("\\.")) {
+            if (Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

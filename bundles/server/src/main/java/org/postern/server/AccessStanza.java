@@ -86,6 +86,99 @@ record AccessStanza(String name, List<AddressRange> sources, List<AddressRange> 
         return clientTimeout > 0 ? Math.min(clientTimeout, maxFwTimeout) : fwAccessTimeout;
     }
 
+    /**
+     * fwknop 1.9's {@code PERMIT_CLIENT_PORTS N} (written explicitly) with OPEN_PORTS: the grant opens OPEN_PORTS
+     * whatever the client asked (1.9 opened the client's ports only with PERMIT_CLIENT_PORTS Y). Absent or Y: the
+     * 2.x rule, the client's ports as OPEN_PORTS / RESTRICT_PORTS permit them.
+     */
+    boolean grantsOpenPortsOnly() {
+        String v = display.get("PERMIT_CLIENT_PORTS");
+        return v != null && !v.isEmpty() && v.charAt(0) != 'y' && v.charAt(0) != 'Y' && !openPorts.isEmpty()
+                && openPorts.stream().noneMatch(p -> p.protocol() == org.postern.api.Protocol.ICMP);
+    }
+
+    /**
+     * Command mode settings: ENABLE_CMD_SUDO_EXEC, CMD_EXEC_USER / CMD_EXEC_GROUP, CMD_SUDO_EXEC_USER /
+     * CMD_SUDO_EXEC_GROUP and CMD_REGEX (validated by the parser, kept as written in {@link #display}).
+     */
+    CommandSettings commandSettings() {
+        String regex = display.get("CMD_REGEX");
+        String sudo = display.get("ENABLE_CMD_SUDO_EXEC");
+        return new CommandSettings(sudo != null && !sudo.isEmpty() && (sudo.charAt(0) == 'y' || sudo.charAt(0) == 'Y'),
+                word("CMD_EXEC_USER"), word("CMD_EXEC_GROUP"), word("CMD_SUDO_EXEC_USER"), word("CMD_SUDO_EXEC_GROUP"),
+                regex == null ? null : java.util.regex.Pattern.compile(regex.strip()));
+    }
+
+    private String word(String keyword) {
+        String v = display.get(keyword);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    /**
+     * How a stanza runs command-mode commands.
+     *
+     * @param sudo      ENABLE_CMD_SUDO_EXEC: prefix SUDO_EXE
+     * @param user      CMD_EXEC_USER, or null (root, the daemon's user)
+     * @param group     CMD_EXEC_GROUP, or null (the user's primary group)
+     * @param sudoUser  CMD_SUDO_EXEC_USER, or null (root)
+     * @param sudoGroup CMD_SUDO_EXEC_GROUP, or null (root)
+     * @param regex     CMD_REGEX: the whole command must match it; null for any command
+     */
+    record CommandSettings(boolean sudo, String user, String group, String sudoUser, String sudoGroup,
+            java.util.regex.Pattern regex) {
+    }
+
+    /**
+     * The stanza's NAT keywords (validated by the parser, kept as written in {@link #display}): FORCE_NAT,
+     * FORCE_SNAT, FORCE_MASQUERADE, DISABLE_DNAT, FORWARD_ALL. As fwknopd's access.c: FORCE_MASQUERADE also sets
+     * force_snat, and FORCE_SNAT / FORCE_MASQUERADE with FORWARD_ALL but no FORCE_NAT force NAT to 0.0.0.0 port 0.
+     */
+    StanzaNat natSettings() {
+        String forceNat = display.get("FORCE_NAT");
+        String forceSnat = display.get("FORCE_SNAT");
+        boolean masquerade = flag("FORCE_MASQUERADE");
+        boolean forwardAll = flag("FORWARD_ALL");
+        String natIp = null;
+        int natPort = 0;
+        if (forceNat != null) {
+            String[] f = forceNat.strip().split("\\s+");
+            natIp = f[0];
+            natPort = Integer.parseInt(f[1]);
+        } else if ((forceSnat != null || masquerade) && forwardAll) {
+            natIp = "0.0.0.0";
+        }
+        return new StanzaNat(natIp, natPort, forceSnat == null ? null : forceSnat.strip().split("\\s+")[0],
+                masquerade, flag("DISABLE_DNAT"), forwardAll);
+    }
+
+    private boolean flag(String keyword) {
+        String v = display.get(keyword);
+        return v != null && !v.isEmpty() && (v.charAt(0) == 'y' || v.charAt(0) == 'Y');
+    }
+
+    /**
+     * A stanza's NAT keywords.
+     *
+     * @param forceNatIp      FORCE_NAT address (or 0.0.0.0 implied by FORWARD_ALL with source NAT), null when none
+     * @param forceNatPort    FORCE_NAT port
+     * @param forceSnatIp     FORCE_SNAT address, or null
+     * @param forceMasquerade FORCE_MASQUERADE
+     * @param disableDnat     DISABLE_DNAT
+     * @param forwardAll      FORWARD_ALL
+     */
+    record StanzaNat(String forceNatIp, int forceNatPort, String forceSnatIp, boolean forceMasquerade,
+            boolean disableDnat, boolean forwardAll) {
+
+        boolean forceNat() {
+            return forceNatIp != null;
+        }
+
+        /** fwknop's acc->force_snat: FORCE_SNAT or FORCE_MASQUERADE. */
+        boolean forceSnat() {
+            return forceSnatIp != null || forceMasquerade;
+        }
+    }
+
     /** CMD_CYCLE_OPEN / CLOSE / TIMER (validated by the parser, kept as written in {@link #display}), or null. */
     CommandCycle commandCycle() {
         String open = display.get("CMD_CYCLE_OPEN");

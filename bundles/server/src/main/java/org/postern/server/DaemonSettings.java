@@ -34,14 +34,15 @@ final class DaemonSettings {
             "ENABLE_SPA_OVER_HTTP", "ENABLE_X_FORWARDED_FOR", "ALLOW_ANY_USER_AGENT", "FIREWALL_TYPE", "NFT_HOOK_CHAIN", "NFT_TABLE",
             "FLUSH_FIREWD_AT_INIT", "FLUSH_FIREWD_AT_EXIT", "FIREWD_ZONE", "FLUSH_IPFW_AT_INIT", "FLUSH_IPFW_AT_EXIT",
             "IPFW_START_RULE_NUM", "IPFW_MAX_RULES", "IPFW_ACTIVE_SET_NUM", "IPFW_EXPIRE_SET_NUM",
-            "IPFW_EXPIRE_PURGE_INTERVAL", "IPFW_ADD_CHECK_STATE", "PF_ANCHOR_NAME", "PF_EXPIRE_INTERVAL");
+            "IPFW_EXPIRE_PURGE_INTERVAL", "IPFW_ADD_CHECK_STATE", "PF_ANCHOR_NAME", "PF_EXPIRE_INTERVAL",
+            "ENABLE_IPT_FORWARDING", "ENABLE_IPT_LOCAL_NAT", "ENABLE_IPT_SNAT", "SNAT_TRANSLATE_IP", "ENABLE_IPT_OUTPUT",
+            "IPT_OUTPUT_ACCESS", "IPT_FORWARD_ACCESS", "IPT_DNAT_ACCESS", "IPT_SNAT_ACCESS", "IPT_MASQUERADE_ACCESS");
 
     /** Postern's FIREWALL_TYPE values: which firewall backend fwknopd.conf configures. */
     static final List<String> FIREWALL_TYPES = List.of("iptables", "nftables", "firewalld", "ipfw", "pf", "cmd-cycle");
 
     /** Keywords whose default is off: present with an enabling value they are not supported yet. */
-    private static final Set<String> NOT_YET_WHEN_ENABLED = Set.of("ENABLE_IPT_FORWARDING", "ENABLE_IPT_LOCAL_NAT",
-            "ENABLE_IPT_SNAT", "ENABLE_IPT_OUTPUT", "ENABLE_NFQ_CAPTURE");
+    private static final Set<String> NOT_YET_WHEN_ENABLED = Set.of("ENABLE_NFQ_CAPTURE");
 
     static {
         DEFAULTS.put("PCAP_INTF", "eth0");
@@ -71,7 +72,20 @@ final class DaemonSettings {
         DEFAULTS.put("FIREWALL_EXE", "/usr/sbin/iptables");
         DEFAULTS.put("ENABLE_DESTINATION_RULE", "N");
         DEFAULTS.put("ENABLE_RULE_PREPEND", "N");
+        DEFAULTS.put("ENABLE_NAT_DNS", "Y");
+        DEFAULTS.put("ENABLE_IPT_FORWARDING", "N");
+        DEFAULTS.put("ENABLE_IPT_LOCAL_NAT", "N");
+        DEFAULTS.put("ENABLE_IPT_SNAT", "N");
+        DEFAULTS.put("ENABLE_IPT_OUTPUT", "N");
+        DEFAULTS.put("IPT_OUTPUT_ACCESS", "ACCEPT, filter, OUTPUT, 1, FWKNOP_OUTPUT, 1");
+        DEFAULTS.put("IPT_FORWARD_ACCESS", "ACCEPT, filter, FORWARD, 1, FWKNOP_FORWARD, 1");
+        DEFAULTS.put("IPT_DNAT_ACCESS", "DNAT, nat, PREROUTING, 1, FWKNOP_PREROUTING, 1");
+        DEFAULTS.put("IPT_SNAT_ACCESS", "SNAT, nat, POSTROUTING, 1, FWKNOP_POSTROUTING, 1");
+        DEFAULTS.put("IPT_MASQUERADE_ACCESS", "MASQUERADE, nat, POSTROUTING, 1, FWKNOP_MASQUERADE, 1");
         DEFAULTS.put("GPG_HOME_DIR", "/root/.gnupg");
+        DEFAULTS.put("SUDO_EXE", "/usr/bin/sudo");
+        // fwknopd 2.6.10 parses it but uses a fixed 5 s for commands run as root; Postern applies it to every command
+        DEFAULTS.put("CMD_EXEC_TIMEOUT", "5");
         // Postern keywords (not in fwknop 2.6.10)
         DEFAULTS.put("FIREWALL_TYPE", "iptables");
         DEFAULTS.put("NFT_HOOK_CHAIN", "inet filter input");
@@ -107,7 +121,19 @@ final class DaemonSettings {
      * (keyword to value).
      */
     static DaemonSettings load(Path file, Map<String, String> overrides) throws ConfigException {
-        List<ConfigLine> read = file == null ? List.of() : FwknopConfigReader.read(file);
+        return load(file, List.of(), overrides);
+    }
+
+    /**
+     * As {@link #load(Path, Map)}, with fwknopd's {@code -O/--override-config} files: their lines win over
+     * fwknopd.conf's, in the order given (each keyword's origin is then the override file's line).
+     */
+    static DaemonSettings load(Path file, List<Path> overrideFiles, Map<String, String> overrides)
+            throws ConfigException {
+        List<ConfigLine> read = new ArrayList<>(file == null ? List.of() : FwknopConfigReader.read(file));
+        for (Path o : overrideFiles) {
+            read.addAll(FwknopConfigReader.read(o));
+        }
         Map<String, ConfigLine> byKeyword = new LinkedHashMap<>();
         List<String> notices = new ArrayList<>();
         for (ConfigLine l : read) {
@@ -134,13 +160,17 @@ final class DaemonSettings {
         intValue("UDPSERV_PORT", 1, 65535);
         intValue("TCPSERV_PORT", 1, 65535);
         intValue("MAX_SNIFF_BYTES", 1, 65535);
+        intValue("CMD_EXEC_TIMEOUT", 1, 86400);
         if (!FIREWALL_TYPES.contains(value("FIREWALL_TYPE").strip())) {
             throw errorFor("FIREWALL_TYPE", "must be one of " + String.join(", ", FIREWALL_TYPES) + ", not '"
                     + value("FIREWALL_TYPE").strip() + "'");
         }
-        String spec = value("IPT_INPUT_ACCESS");
-        if (!spec.matches("[A-Za-z0-9_ ,]+") || spec.split(",").length != 6) {
-            throw errorFor("IPT_INPUT_ACCESS", "must be six comma-separated fields of [A-Za-z0-9_ ]");
+        for (String keyword : List.of("IPT_INPUT_ACCESS", "IPT_OUTPUT_ACCESS", "IPT_FORWARD_ACCESS", "IPT_DNAT_ACCESS",
+                "IPT_SNAT_ACCESS", "IPT_MASQUERADE_ACCESS")) {
+            String spec = value(keyword);
+            if (!spec.matches("[A-Za-z0-9_ ,]+") || spec.split(",").length != 6) {
+                throw errorFor(keyword, "must be six comma-separated fields of [A-Za-z0-9_ ]");
+            }
         }
     }
 
@@ -167,6 +197,34 @@ final class DaemonSettings {
             if (!out.contains(name)) {
                 out.add(name);
             }
+        }
+        return out;
+    }
+
+    /** The paths of a comma-separated {@code -O} list (system property {@code postern.override.config}). */
+    static List<Path> overrideFiles(String list) {
+        List<Path> out = new ArrayList<>();
+        if (list != null) {
+            for (String f : list.split(",")) {
+                if (!f.isBlank()) {
+                    out.add(Path.of(f.strip()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every keyword with its effective value and origin, in fwknopd.conf's order then the defaults'. */
+    Map<String, String[]> effective() {
+        Map<String, String[]> out = new LinkedHashMap<>();
+        for (String k : lines.keySet()) {
+            out.put(k, new String[] {value(k), origin(k)});
+        }
+        for (String k : DEFAULTS.keySet()) {
+            out.putIfAbsent(k, new String[] {value(k), origin(k)});
+        }
+        for (String k : overrides.keySet()) {
+            out.putIfAbsent(k, new String[] {value(k), origin(k)});
         }
         return out;
     }

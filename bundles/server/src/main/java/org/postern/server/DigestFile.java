@@ -35,9 +35,26 @@ final class DigestFile implements ReplayCache, AutoCloseable {
 
     /** A cache backed by {@code file}, or memory-only when {@code file} is null. */
     DigestFile(Path file) throws IOException {
+        this(file, false);
+    }
+
+    /**
+     * A cache backed by {@code file}, or memory-only when {@code file} is null (ENABLE_DIGEST_PERSISTENCE N).
+     * With {@code rotate} (fwknopd's {@code --rotate-digest-cache}) an existing file is first renamed to
+     * {@code <file>-old} and a new, empty cache starts.
+     */
+    DigestFile(Path file, boolean rotate) throws IOException {
         this.file = file;
         if (file == null) {
+            LOG.info("Replay cache in memory only (ENABLE_DIGEST_PERSISTENCE N)");
             return;
+        }
+        if (rotate && Files.exists(file)) {
+            Path old = file.resolveSibling(file.getFileName() + "-old");
+            Files.move(file, old, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(file);
+            LOG.info("Replay cache {} rotated to {}", file, old);
         }
         if (Files.exists(file)) {
             int n = 0;
@@ -56,14 +73,52 @@ final class DigestFile implements ReplayCache, AutoCloseable {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            Files.writeString(file, HEADER, StandardCharsets.ISO_8859_1, StandardOpenOption.CREATE_NEW);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system
+            try (FileChannel c = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system
+                }
+                ByteBuffer buf = ByteBuffer.wrap(HEADER.getBytes(StandardCharsets.ISO_8859_1));
+                while (buf.hasRemaining()) {
+                    c.write(buf);
+                }
+                c.force(true);
             }
+            syncDirectory(file);
+            LOG.info("Replay cache {}: new file", file);
         }
         channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        long size = channel.size();
+        if (size > 0) {
+            // a line cut short by a crash must not swallow the next digest
+            ByteBuffer last = ByteBuffer.allocate(1);
+            try (FileChannel r = FileChannel.open(file, StandardOpenOption.READ)) {
+                r.read(last, size - 1);
+            }
+            if (last.get(0) != '\n') {
+                channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
+                channel.force(false);
+            }
+        }
+    }
+
+    /** Makes a file's creation or renaming durable: fsync of its directory (best effort where not possible). */
+    private static void syncDirectory(Path file) {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("fsync of directory {}: {}", dir, e.toString());
+        }
+    }
+
+    /** The file, or null when the cache is in memory only. */
+    Path file() {
+        return file;
     }
 
     @Override

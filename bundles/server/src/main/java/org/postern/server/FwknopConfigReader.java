@@ -14,6 +14,8 @@ import java.util.List;
  */
 final class FwknopConfigReader {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FwknopConfigReader.class);
+
     private FwknopConfigReader() {
     }
 
@@ -23,11 +25,34 @@ final class FwknopConfigReader {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException(file + ": not a regular file");
             }
+            String warning = permissionWarning(file);
+            if (warning != null) {
+                LOG.warn(warning);
+            }
             lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage());
         }
         return parse(file.toString(), lines);
+    }
+
+    /**
+     * fwknopd's {@code verify_file_perms_ownership}: a config file other users may read or write (anything but
+     * 0600) is warned about with fwknopd's wording, and read anyway, as fwknopd does.
+     *
+     * @return the warning, or null when the file is private (or the file system has no POSIX modes)
+     */
+    static String permissionWarning(Path file) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+            if (!perms.equals(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                    java.nio.file.attribute.PosixFilePermission.OWNER_WRITE))) {
+                return "[-] file: " + file + " permissions should only be user read/write (0600, -rw-------)";
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to check
+        }
+        return null;
     }
 
     static List<ConfigLine> parse(String name, List<String> lines) throws ConfigException {

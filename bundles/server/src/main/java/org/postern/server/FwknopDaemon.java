@@ -48,18 +48,21 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
     private final DigestFile replay;
     private final LiveGrants grants;
     private final Pipeline pipeline;
+    private volatile org.postern.api.CommandExecutor executor;
 
     @Activate
     public FwknopDaemon(BundleContext context, ServerConfig config, @Reference ConfigurationAdmin cm,
             @Reference FirewallSlot firewall) {
         try {
             Launch launch = Launch.from(context::getProperty, config);
-            DaemonSettings settings = DaemonSettings.load(launch.fwknopdConf(), launch.overrides());
+            DaemonSettings settings = DaemonSettings.load(launch.fwknopdConf(),
+                    DaemonSettings.overrideFiles(context.getProperty("postern.override.config")), launch.overrides());
             settings.logNotices();
             Path accessFile = launch.accessConf() != null ? launch.accessConf() : Paths.get(settings.value("ACCESS_FILE"));
             List<AccessStanza> stanzas = List.of();
             if (Files.exists(accessFile) || launch.explicit()) {
-                AccessConfParser parser = new AccessConfParser().gpgHome(Paths.get(settings.value("GPG_HOME_DIR")));
+                AccessConfParser parser = new AccessConfParser().gpgHome(Paths.get(settings.value("GPG_HOME_DIR")))
+                        .natEnabled(NatPolicy.from(settings).any());
                 stanzas = parser.parse(accessFile);
                 parser.notices().forEach(LOG::warn);
                 LOG.info("{} access stanza(s) from {}", stanzas.size(), accessFile);
@@ -71,17 +74,27 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
             } else {
                 LOG.warn("No access.conf at {}: every packet will be refused until stanzas are configured", accessFile);
             }
+            if (NatPolicy.from(settings).any()
+                    && !List.of("iptables", "nftables", "cmd-cycle").contains(settings.value("FIREWALL_TYPE").strip())) {
+                LOG.warn("ENABLE_IPT_FORWARDING / ENABLE_IPT_LOCAL_NAT: FIREWALL_TYPE {} renders no NAT (fwknop has none "
+                        + "for it either); NAT grants would open only the requested port on the gateway",
+                        settings.value("FIREWALL_TYPE").strip());
+            }
             if (!settings.packetAging() && settings.bool("ENABLE_SPA_PACKET_AGING")) {
                 LOG.info("SPA packet aging is off: packets come from the pcap file {} (as fwknopd's --pcap-file)",
                         settings.value("PCAP_FILE"));
             }
             PolicySet policy = new PolicySet(stanzas, settings.packetAging(),
-                    settings.intValue("MAX_SPA_PACKET_AGE", 1, 100000), launch.testMode());
+                    settings.intValue("MAX_SPA_PACKET_AGE", 1, 100000), launch.testMode(), NatPolicy.from(settings));
             Path digestPath = settings.bool("ENABLE_DIGEST_PERSISTENCE") ? Paths.get(settings.value("DIGEST_FILE")) : null;
-            this.replay = new DigestFile(digestPath);
+            this.replay = new DigestFile(digestPath,
+                    Boolean.parseBoolean(context.getProperty("postern.rotate.digest.cache"))); // --rotate-digest-cache
             this.grants = new LiveGrants(firewall, Clock.systemUTC());
             this.pipeline = new Pipeline(policy, replay, new StanzaTrial(ciphers::get), grants, new RefusalCounters(),
                     Clock.systemUTC());
+            pipeline.commands(new CommandMode(() -> executor, settings.value("SUDO_EXE").strip(),
+                    java.time.Duration.ofSeconds(settings.intValue("CMD_EXEC_TIMEOUT", 1, 86400))));
+            PacketLimit.from(context.getProperty("postern.packet.limit")).applyTo(pipeline);
             writePid(launch.pidFile() != null ? launch.pidFile()
                     : launch.explicit() ? Paths.get(settings.value("FWKNOP_PID_FILE")) : null);
             if (config.applyFwknopdConf() && (launch.explicit() || launch.fwknopdConf() != null)) {
@@ -126,9 +139,35 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
         LOG.info("Postern fwknopd stopped");
     }
 
+    /** The cluster bundle's shared replay check: optional, dynamic, greedy (no restart when it comes or goes). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    void bindSharedReplay(org.postern.api.SharedReplayGuard g) {
+        pipeline.sharedReplay(g);
+        LOG.info("Replay cache shared with the cluster");
+    }
+
+    void unbindSharedReplay(org.postern.api.SharedReplayGuard g) {
+        pipeline.dropSharedReplay(g);
+        LOG.info("Replay cache: a shared replay guard left");
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindCipher(SpaCipher c) {
         ciphers.put(c.type(), c);
+    }
+
+    /** Runs command-mode commands (the exec bundle); optional: without it command messages are refused. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY)
+    void bindExecutor(org.postern.api.CommandExecutor e) {
+        executor = e;
+    }
+
+    void unbindExecutor(org.postern.api.CommandExecutor e) {
+        if (executor == e) {
+            executor = null;
+        }
     }
 
     void unbindCipher(SpaCipher c) {

@@ -126,6 +126,8 @@ final class FwknopdImport {
                 putExecutable(p, s, "nft");
                 p.put("hookChain", s.value("NFT_HOOK_CHAIN").strip());
                 p.put("table", s.value("NFT_TABLE").strip());
+                p.put("destinationRule", s.bool("ENABLE_DESTINATION_RULE"));
+                p.put("nat", s.bool("ENABLE_IPT_FORWARDING") || s.bool("ENABLE_IPT_LOCAL_NAT"));
                 return Optional.of(new Target("org.postern.firewall.nftables", false, p));
             }
             case "iptables" -> {
@@ -136,6 +138,15 @@ final class FwknopdImport {
                 p.put("rulePrepend", s.bool("ENABLE_RULE_PREPEND"));
                 p.put("destinationRule", s.bool("ENABLE_DESTINATION_RULE"));
                 p.put("commentCheck", s.bool("ENABLE_IPT_COMMENT_CHECK"));
+                p.put("forwarding", s.bool("ENABLE_IPT_FORWARDING"));
+                p.put("localNat", s.bool("ENABLE_IPT_LOCAL_NAT"));
+                p.put("snat", s.bool("ENABLE_IPT_SNAT"));
+                p.put("output", s.bool("ENABLE_IPT_OUTPUT"));
+                p.put("outputAccess", s.value("IPT_OUTPUT_ACCESS"));
+                p.put("forwardAccess", s.value("IPT_FORWARD_ACCESS"));
+                p.put("dnatAccess", s.value("IPT_DNAT_ACCESS"));
+                p.put("snatAccess", s.value("IPT_SNAT_ACCESS"));
+                p.put("masqueradeAccess", s.value("IPT_MASQUERADE_ACCESS"));
                 return Optional.of(new Target("org.postern.firewall.iptables", false, p));
             }
             case "firewalld" -> {

@@ -94,7 +94,8 @@ final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoClos
             throw new SpaException(RefusalReason.NO_FIREWALL, "no firewall backend is available");
         }
         Instant expiry = clock.instant().plusSeconds(timeoutSeconds);
-        String key = source.getHostAddress() + " " + ports;
+        String key = source.getHostAddress() + " " + ports
+                + (request == null || request.nat() == null ? "" : " " + request.nat()); // NAT grants are their own
         synchronized (this) {
             if (applied != null) {
                 fw = applied; // the one every live grant is on (a swap may be under way)

@@ -31,6 +31,10 @@ final class Pipeline implements PacketSink {
     private final LiveGrants grants;
     private final RefusalCounters counters;
     private final Clock clock;
+    private volatile org.postern.api.SharedReplayGuard sharedReplay;
+    private volatile CommandMode commands;
+    private volatile Runnable afterPacket = () -> { };
+    private final RefusalLog refusalLog = new RefusalLog(LOG);
 
     Pipeline(PolicySet policy, ReplayCache replay, StanzaTrial trial, LiveGrants grants, RefusalCounters counters,
             Clock clock) {
@@ -40,6 +44,16 @@ final class Pipeline implements PacketSink {
         this.grants = grants;
         this.counters = counters;
         this.clock = clock;
+    }
+
+    /** Runs after each packet, whatever its outcome (fwknopd -C: the packet limit). */
+    void afterPacket(Runnable r) {
+        this.afterPacket = r;
+    }
+
+    /** Command mode (type 0 messages); without it such messages are refused as unsupported. */
+    void commands(CommandMode c) {
+        this.commands = c;
     }
 
     void policy(PolicySet p) {
@@ -57,12 +71,13 @@ final class Pipeline implements PacketSink {
             process(packet);
         } catch (SpaException e) {
             counters.refused(e.reason());
-            LOG.info("Refused SPA packet from {}:{} ({}): {}/{}: {}", packet.source().getHostAddress(),
-                    packet.sourcePort(), packet.captureName(), e.reason().step(), e.reason(), e.getMessage());
+            refusalLog.refused(packet, e); // one line each up to 200 a second, then a summary a second
         } catch (RuntimeException e) {
             counters.refused(RefusalReason.MALFORMED);
             LOG.error("Refused SPA packet from {} ({}): internal error {}", packet.source().getHostAddress(),
                     packet.captureName(), e.toString());
+        } finally {
+            afterPacket.run();
         }
     }
 
@@ -92,7 +107,7 @@ final class Pipeline implements PacketSink {
                 if (e.reason().step() == RefusalReason.Step.POLICY && !recorded) {
                     // decrypted, then refused for its GnuPG signature: fwknopd has stored the digest by then
                     recorded = true;
-                    if (!p.testMode() && !replay.addIfAbsent(digest, record(packet, now))) {
+                    if (!p.testMode() && !claim(digest, record(packet, now))) {
                         throw replayed(packet);
                     }
                 }
@@ -101,7 +116,7 @@ final class Pipeline implements PacketSink {
             }
             if (!recorded) {
                 recorded = true;
-                if (!p.testMode() && !replay.addIfAbsent(digest, record(packet, now))) {
+                if (!p.testMode() && !claim(digest, record(packet, now))) {
                     throw replayed(packet);
                 }
             }
@@ -112,6 +127,10 @@ final class Pipeline implements PacketSink {
                 best = better(best, new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"));
                 continue;
             }
+            if (m.type() == org.postern.fko.MessageType.COMMAND) {
+                runCommand(s, m, packet, p);
+                return null;
+            }
             LOG.info("SPA packet from {} accepted by stanza {}: user {}, message {}, timeout {} s{}",
                     packet.source().getHostAddress(), s.name(), m.username(), m.message(), d.timeout(),
                     p.testMode() ? " (test mode: firewall untouched)" : "");
@@ -120,13 +139,68 @@ final class Pipeline implements PacketSink {
                 return null;
             }
             AccessGrant g = grants.open(d.allow(), packet.destination(), d.ports(), d.timeout(), s.name(),
-                    new GrantRequest(packet.source(), m.timestamp(), m.clientTimeout(), d.timeout(), null, 0,
-                            s.commandCycle()));
+                    new GrantRequest(packet.source(), m.timestamp(), m.clientTimeout(), d.timeout(),
+                            d.nat() == null ? null : d.nat().address().getHostAddress(),
+                            d.nat() == null ? 0 : d.nat().port(), s.commandCycle(), d.nat()));
             counters.granted();
             return g;
         }
         throw best != null ? best : new SpaException(RefusalReason.NO_STANZA_MATCHED,
                 "no stanza serves " + packet.source().getHostAddress() + " -> " + packet.destination());
+    }
+
+    /**
+     * A command message that passed the policy: run it as fwknopd does (not in test mode). Its outcome is logged
+     * with the command's output (bounded); a failure is the refusal ACTION/COMMAND_FAILED.
+     */
+    private void runCommand(AccessStanza s, SpaMessage m, CapturedPacket packet, PolicySet p) throws SpaException {
+        String from = packet.source().getHostAddress();
+        String cmd = CommandMode.printable(m.body());
+        CommandMode c = commands;
+        if (c == null) {
+            throw new SpaException(RefusalReason.UNSUPPORTED_MESSAGE, "command mode is not available [" + s.name() + "]");
+        }
+        if (p.testMode()) {
+            LOG.info("SPA packet from {} accepted by stanza {}: user {}, command '{}' (test mode: not run)", from,
+                    s.name(), m.username(), cmd);
+            counters.granted();
+            return;
+        }
+        java.util.List<String> words = CommandMode.check(s, m.body());
+        LOG.info("SPA packet from {} accepted by stanza {}: user {}, running command '{}'{}", from, s.name(),
+                m.username(), cmd, s.commandSettings().user() == null ? "" : " as " + s.commandSettings().user());
+        org.postern.api.CommandResult r;
+        try {
+            r = c.run(s, words);
+        } catch (SpaException e) {
+            throw new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]");
+        }
+        LOG.info("Command from {} (stanza {}) exited 0{}", from, s.name(), CommandMode.output(r));
+        counters.granted();
+    }
+
+    /** The cluster's shared replay check (the cluster bundle), or null when this gateway runs alone. */
+    synchronized void sharedReplay(org.postern.api.SharedReplayGuard g) {
+        this.sharedReplay = g;
+    }
+
+    /** Forgets {@code g} unless another guard replaced it already (DS binds the new one before unbinding the old). */
+    synchronized void dropSharedReplay(org.postern.api.SharedReplayGuard g) {
+        if (sharedReplay == g) {
+            sharedReplay = null;
+        }
+    }
+
+    /**
+     * Records a digest in the local durable cache, then (with a cluster) cluster-wide: false when either had it.
+     * The local record comes first, so this gateway never accepts a packet twice whatever the cluster says.
+     */
+    private boolean claim(String digest, ReplayRecord r) throws SpaException {
+        if (!replay.addIfAbsent(digest, r)) {
+            return false;
+        }
+        org.postern.api.SharedReplayGuard g = sharedReplay;
+        return g == null || g.claim(digest, r);
     }
 
     private static SpaException replayed(CapturedPacket packet) {

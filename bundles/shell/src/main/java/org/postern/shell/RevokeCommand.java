@@ -8,6 +8,8 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.postern.api.AccessGrant;
+import org.postern.api.ClusterGrants;
+import org.postern.api.GatewayGrant;
 import org.postern.api.GrantRegistry;
 
 @Command(scope = "spa", name = "revoke", description = "Closes a live grant now")
@@ -21,8 +23,26 @@ public class RevokeCommand extends SpaCommand {
     @Reference(optional = true)
     GrantRegistry registry;
 
+    @Reference(optional = true)
+    ClusterGrants clusterGrants;
+
     @Override
     public Object execute() {
+        int slash = id.lastIndexOf('/');
+        if (slash > 0) {
+            // <gateway>/<id> from spa:grants --cluster: the owning gateway closes it (postern-cluster)
+            if (clusterGrants == null) {
+                return absent("cluster (feature postern-cluster)");
+            }
+            Optional<GatewayGrant> g = clusterGrants.revoke(id.substring(0, slash), id.substring(slash + 1));
+            if (g.isEmpty()) {
+                throw new IllegalArgumentException("no live grant " + id + " in the cluster (or its gateway did not answer)");
+            }
+            AccessGrant grant = g.get().grant();
+            out().println("revoked " + g.get().qualifiedId() + ": " + grant.source().getHostAddress() + " "
+                    + GrantsCommand.ports(grant.ports()) + (grant.stanza().isEmpty() ? "" : " (" + grant.stanza() + ")"));
+            return null;
+        }
         if (registry == null) {
             return absent("grant registry");
         }

@@ -23,7 +23,7 @@ class CrashRestartIT extends GatewaySupport {
     private static final int LONG_TIMEOUT = 20;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"iptables-nft", "nftables"})
+    @ValueSource(strings = {"iptables-nft", "iptables-legacy", "nftables"})
     void noOpeningOutlivesItsExpiryAfterKillAndRestart(String kind) throws Exception {
         boolean nft = kind.equals("nftables");
         assumeTrue(Exec.installed(nft ? "nft" : kind), kind + " needed");

@@ -22,6 +22,10 @@ final class DaemonProcess implements AutoCloseable {
     final Path pidFile;
     private final List<String> argv;
     private Process process;
+    /** Postern's bin/fwknopd (not the reference fwknopd): its logs are checked for key material on close. */
+    private boolean postern;
+    /** Extra environment for the daemon (e.g. JAVA_MAX_MEM, EXTRA_JAVA_OPTS for Postern's bin/fwknopd). */
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
 
     private DaemonProcess(Path dir, List<String> argv) {
         this.dir = dir;
@@ -73,7 +77,9 @@ final class DaemonProcess implements AutoCloseable {
         List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", ns, assembly.resolve("bin/fwknopd").toString()));
         a.addAll(flags(dir, udpServer));
         a.addAll(List.of(extraFlags));
-        return new DaemonProcess(dir, a);
+        DaemonProcess d = new DaemonProcess(dir, a);
+        d.postern = true;
+        return d;
     }
 
     static DaemonProcess postern(Path assembly, Path dir, NetnsTestbed bed, boolean udpServer, String... extraFlags) {
@@ -81,7 +87,9 @@ final class DaemonProcess implements AutoCloseable {
                 assembly.resolve("bin/fwknopd").toString()));
         a.addAll(flags(dir, udpServer));
         a.addAll(List.of(extraFlags));
-        return new DaemonProcess(dir, a);
+        DaemonProcess d = new DaemonProcess(dir, a);
+        d.postern = true;
+        return d;
     }
 
     static DaemonProcess fwknopd(Path dir, NetnsTestbed bed, boolean udpServer, String... extraFlags) {
@@ -106,8 +114,10 @@ final class DaemonProcess implements AutoCloseable {
     DaemonProcess start(String ready, Duration limit) throws IOException {
         Files.deleteIfExists(pidFile);
         int offset = logText().length(); // a restart appends to the same log: only new lines count
-        process = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().putAll(env);
+        process = pb.start();
         if (!Wait.until(limit, () -> logText().indexOf(ready, offset) >= 0 || !process.isAlive())) {
             throw new IllegalStateException("daemon not ready within " + limit + "; log:\n" + logText());
         }
@@ -115,6 +125,21 @@ final class DaemonProcess implements AutoCloseable {
             throw new IllegalStateException("daemon exited " + process.exitValue() + "; log:\n" + logText());
         }
         return this;
+    }
+
+    /** Sets an environment variable for the next {@link #start}. */
+    DaemonProcess env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    /** The daemon's own pid (the JVM for Postern), from its pid file; -1 when there is none yet. */
+    long pid() {
+        try {
+            return Long.parseLong(Files.readString(pidFile).strip());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     String logText() {
@@ -175,6 +200,48 @@ final class DaemonProcess implements AutoCloseable {
     public void close() {
         if (alive()) {
             stop();
+        }
+        if (postern) {
+            assertNoSecretsInLogs(dir); // Postern's own logs only: the reference fwknopd is not ours to judge
+        }
+    }
+
+    /**
+     * Key material the current test class uses (base64 as configured and the raw bytes, Latin-1): set by
+     * {@link GatewaySupport}; every daemon's logs are checked for it when the daemon is closed.
+     */
+    static final java.util.Set<String> SECRETS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Registers a base64 key: its text and its raw bytes (as Latin-1) must never reach a log. */
+    static void secret(String base64) {
+        SECRETS.add(base64);
+        SECRETS.add(new String(java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /** Fails when any {@code *.log} file under {@code dir} (daemon.log, karaf/log/karaf.log, ...) holds a key. */
+    static void assertNoSecretsInLogs(Path dir) {
+        if (SECRETS.isEmpty() || !Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> logs;
+        try (java.util.stream.Stream<Path> w = Files.walk(dir, 6)) {
+            logs = w.filter(f -> f.getFileName().toString().contains(".log") && Files.isRegularFile(f)).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        for (Path f : logs) {
+            String text;
+            try {
+                text = Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+            } catch (IOException e) {
+                continue; // rotated away meanwhile
+            }
+            for (String k : SECRETS) {
+                if (text.contains(k)) {
+                    throw new AssertionError("key material found in " + f + " (a test key, "
+                            + (k.matches("[A-Za-z0-9+/=]+") ? "base64" : "raw bytes") + ")");
+                }
+            }
         }
     }
 }

@@ -45,6 +45,9 @@ abstract class GatewaySupport {
         r.nextBytes(h);
         keyB64 = Base64.getEncoder().encodeToString(k);
         hmacB64 = Base64.getEncoder().encodeToString(h);
+        DaemonProcess.SECRETS.clear();
+        DaemonProcess.secret(keyB64); // every daemon's logs are checked for these when it is closed
+        DaemonProcess.secret(hmacB64);
         bed = new NetnsTestbed(IPTABLES).up();
     }
 

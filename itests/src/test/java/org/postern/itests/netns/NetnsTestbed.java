@@ -32,6 +32,8 @@ final class NetnsTestbed implements AutoCloseable {
     /** The gateway's policy is made with nft ({@code inet filter input}) instead of iptables. */
     private boolean nftPolicy;
     private final List<Process> background = new ArrayList<>();
+    /** Namespaces beyond the client and the gateway (internal hosts), removed with the testbed. */
+    private final List<String> extraNs = new ArrayList<>();
 
     NetnsTestbed(String iptables) {
         int n = ThreadLocalRandom.current().nextInt(10, 250);
@@ -186,6 +188,76 @@ final class NetnsTestbed implements AutoCloseable {
         return l;
     }
 
+    /**
+     * A third namespace behind the gateway (fwknop's NAT layout: client | gateway | internal host): its own veth
+     * pair to the gateway on a /24 of its own, a TCP service on {@code servicePort}, no route back to the client
+     * unless {@link #routeBack} adds one (so a reply reaches the client only through the gateway's SNAT or
+     * MASQUERADE, or the route).
+     *
+     * @param ns         the internal host's namespace
+     * @param gatewayIf  the gateway's end of the pair
+     * @param gatewayIp  the gateway's address on the internal /24
+     * @param ip         the internal host's address
+     * @param port       its service port
+     */
+    record InternalHost(String ns, String gatewayIf, String gatewayIp, String ip, int port) {
+    }
+
+    /**
+     * Adds an internal host and makes the gateway forward: ip_forward on, and a FORWARD policy of drop with only
+     * established/related traffic accepted (in iptables, or in nft's {@code inet filter forward} for a testbed
+     * {@link #withNftablesPolicy()}), so a forwarded connection stays closed until a grant opens it.
+     */
+    InternalHost addInternalHost(int servicePort) {
+        int n = ThreadLocalRandom.current().nextInt(10, 250);
+        String ns = "pint" + id;
+        InternalHost h = new InternalHost(ns, "vg" + id, "10.203." + n + ".1", "10.203." + n + ".2", servicePort);
+        must(Exec.run(10, "ip", "netns", "add", ns));
+        extraNs.add(ns);
+        must(Exec.run(10, "ip", "-n", ns, "link", "set", "lo", "up"));
+        must(Exec.run(10, "ip", "link", "add", "vi" + id, "netns", ns, "type", "veth", "peer", "name", h.gatewayIf(),
+                "netns", serverNs));
+        must(Exec.run(10, "ip", "-n", ns, "addr", "add", h.ip() + "/24", "dev", "vi" + id));
+        must(Exec.run(10, "ip", "-n", serverNs, "addr", "add", h.gatewayIp() + "/24", "dev", h.gatewayIf()));
+        must(Exec.run(10, "ip", "-n", ns, "link", "set", "vi" + id, "up"));
+        must(Exec.run(10, "ip", "-n", serverNs, "link", "set", h.gatewayIf(), "up"));
+        must(srv("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+        if (nftPolicy) {
+            must(srv("nft", "add chain inet filter forward { type filter hook forward priority 0; policy drop; }"));
+            must(srv("nft", "add rule inet filter forward ct state established,related accept"));
+        } else {
+            must(srv(iptables, "-w", "-P", "FORWARD", "DROP"));
+            must(srv(iptables, "-w", "-F", "FORWARD"));
+            must(srv(iptables, "-w", "-A", "FORWARD", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j",
+                    "ACCEPT"));
+        }
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "nc", "-dlk", h.ip(), Integer.toString(servicePort))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            background.add(p);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start nc", e);
+        }
+        assertTrue(Wait.until(Duration.ofSeconds(5), () -> Exec.inNs(ns, 5, "ss", "-Hltn",
+                "sport = :" + servicePort).out().contains("LISTEN")), "internal service did not start");
+        assertTrue(Exec.inNs(serverNs, 5, "ping", "-c", "1", "-W", "2", h.ip()).ok(), "gateway cannot reach " + h.ip());
+        return h;
+    }
+
+    /** Gives the internal host a default route through the gateway (on), or takes it away (off). */
+    void routeBack(InternalHost h, boolean on) {
+        Exec.Result r = Exec.inNs(h.ns(), 10, "ip", "route", on ? "replace" : "del", "default", "via", h.gatewayIp());
+        if (on) {
+            must(r);
+        }
+    }
+
+    /** A TCP connect from the client namespace to {@code ip}:{@code port} within {@code seconds}. */
+    boolean clientConnects(String ip, int port, int seconds) {
+        return Exec.inNs(clientNs, seconds + 3, "nc", "-z", "-w", Integer.toString(seconds), ip,
+                Integer.toString(port)).ok();
+    }
+
     /** Lets TCP to {@code port} of the gateway through its default-drop iptables policy. */
     void acceptTcp(int port) {
         must(srv(iptables, "-w", "-I", "INPUT", "1", "-p", "tcp", "--dport", Integer.toString(port), "-j", "ACCEPT"));
@@ -249,6 +321,25 @@ final class NetnsTestbed implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends {@code payload} byte for byte as one UDP datagram from the client namespace (more than the MTU goes
+     * out as IP fragments).
+     */
+    void sendUdpBytes(byte[] payload, int port) {
+        try {
+            java.nio.file.Path raw = java.nio.file.Files.createTempFile("raw", ".bin");
+            java.nio.file.Files.write(raw, payload);
+            Exec.Result r = Exec.run(10, raw, List.of("ip", "netns", "exec", clientNs, "nc", "-u", "-w", "1", "-q", "0",
+                    serverIp, Integer.toString(port)));
+            java.nio.file.Files.delete(raw);
+            if (!r.ok()) {
+                throw new IllegalStateException("nc could not send the datagram (" + r.exit() + "): " + r.out());
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void must(Exec.Result r) {
         if (!r.ok()) {
             throw new IllegalStateException("testbed command failed (" + r.exit() + "): " + r.out());
@@ -261,7 +352,9 @@ final class NetnsTestbed implements AutoCloseable {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        for (String ns : List.of(clientNs, serverNs)) {
+        List<String> all = new ArrayList<>(extraNs);
+        all.addAll(List.of(clientNs, serverNs));
+        for (String ns : all) {
             for (String pid : Exec.run(10, "ip", "netns", "pids", ns).out().split("\\s+")) {
                 if (!pid.isBlank()) {
                     Exec.run(5, "kill", "-9", pid.trim());

@@ -77,6 +77,47 @@ class RefusalsIT extends GatewaySupport {
                 "--time-offset-plus", "5m"));
     }
 
+    /**
+     * Hostile datagrams, none from a client: each refused with its typed reason in the log, no rule, the daemon
+     * alive. The oversized one is larger than the veth MTU, so it arrives as IP fragments the kernel reassembles.
+     */
+    @Test
+    void hostilePayloadsAreRefusedWithTheirReason() {
+        byte[] nul = "A".repeat(200).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        nul[100] = 0;
+        byte[] latin = ("A".repeat(150) + "\u00e9\u00ff" + "A".repeat(50)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Object[][] cases = {
+            {"truncated", "A".repeat(100).getBytes(java.nio.charset.StandardCharsets.US_ASCII), "/TOO_SHORT"},
+            {"oversized, fragmented", "A".repeat(3000).getBytes(java.nio.charset.StandardCharsets.US_ASCII), "/TOO_LONG"},
+            {"non-base64", ("*".repeat(10) + "A".repeat(190)).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "/NOT_BASE64"},
+            // a NUL ends the payload as in fwknopd (a C string): the 100 bytes before it are too short
+            {"NUL inside", nul, "/TOO_SHORT"},
+            {"8-bit bytes", latin, "/NOT_BASE64"},
+            {"cipher prefix kept", ("U2FsdGVkX1" + "A".repeat(200)).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "/PREFIX_PRESENT"},
+            {"base64 garbage", "QUJD".repeat(60).getBytes(java.nio.charset.StandardCharsets.US_ASCII), "STANZA_TRIAL/"},
+        };
+        for (Object[] c : cases) {
+            String reason = (String) c[2];
+            long before = daemon.count(reason);
+            bed.sendUdpBytes((byte[]) c[1], NetnsTestbed.SPA_PORT);
+            assertTrue(Wait.until(Duration.ofSeconds(5), () -> daemon.count(reason) > before),
+                    c[0] + ": expected a refusal " + reason + "; log:\n" + daemon.logText());
+            assertTrue(daemon.alive(), c[0] + ": the daemon died");
+        }
+        assertFalse(bed.ruleFor("FWKNOP_INPUT", bed.clientIp, NetnsTestbed.SERVICE_PORT), "a rule was added");
+        // and a valid packet still opens the port afterwards
+        Exec.Result r = realClient(with(keys(), "-A", "tcp/" + NetnsTestbed.SERVICE_PORT));
+        assertTrue(r.ok(), r.out());
+        assertTrue(Wait.until(Duration.ofSeconds(5),
+                () -> bed.ruleFor("FWKNOP_INPUT", bed.clientIp, NetnsTestbed.SERVICE_PORT)),
+                "the valid packet after the garbage opened nothing; log:\n" + daemon.logText());
+        // the other tests assert that no rule exists: let this one expire (FW_ACCESS_TIMEOUT) first
+        assertTrue(Wait.until(Duration.ofSeconds(TIMEOUT + 15),
+                () -> !bed.ruleFor("FWKNOP_INPUT", bed.clientIp, NetnsTestbed.SERVICE_PORT)), "the rule did not expire");
+    }
+
     @Test
     void portNotInOpenPorts() {
         refused("POLICY/PORT_NOT_PERMITTED", with(keys(), "-A", "tcp/" + (NetnsTestbed.SERVICE_PORT + 1)));

@@ -17,12 +17,28 @@ import java.util.Objects;
  * @param destinationRule ENABLE_DESTINATION_RULE
  * @param commentCheck   ENABLE_IPT_COMMENT_CHECK
  * @param commandTimeout the longest one iptables call may take
+ * @param nat            the OUTPUT, FORWARD and NAT chains and their switches
  */
 record BackendSettings(String executable, String ip6Executable, ChainSpec inputAccess, boolean flushAtInit,
         boolean flushAtExit, boolean rulePrepend, boolean destinationRule, boolean commentCheck,
-        Duration commandTimeout) {
+        Duration commandTimeout, NatChains nat) {
+
+    /** Settings without OUTPUT, FORWARD or NAT chains (fwknop's defaults for them). */
+    BackendSettings(String executable, String ip6Executable, ChainSpec inputAccess, boolean flushAtInit,
+            boolean flushAtExit, boolean rulePrepend, boolean destinationRule, boolean commentCheck,
+            Duration commandTimeout) {
+        this(executable, ip6Executable, inputAccess, flushAtInit, flushAtExit, rulePrepend, destinationRule,
+                commentCheck, commandTimeout, NatChains.OFF);
+    }
+
+    /** The same settings with these extra chains. */
+    BackendSettings withNat(NatChains chains) {
+        return new BackendSettings(executable, ip6Executable, inputAccess, flushAtInit, flushAtExit, rulePrepend,
+                destinationRule, commentCheck, commandTimeout, chains);
+    }
 
     BackendSettings {
+        nat = nat == null ? NatChains.OFF : nat;
         if (executable == null || executable.isBlank()) {
             throw new IllegalArgumentException("executable is required");
         }
@@ -64,9 +80,24 @@ record BackendSettings(String executable, String ip6Executable, ChainSpec inputA
         if (ip6 != null && !Files.isExecutable(Path.of(ip6))) {
             ip6 = null;
         }
+        NatChains nat = new NatChains(config.output(), config.forwarding(), config.localNat(), config.snat(),
+                chain("outputAccess", "IPT_OUTPUT_ACCESS", config.outputAccess()),
+                chain("forwardAccess", "IPT_FORWARD_ACCESS", config.forwardAccess()),
+                chain("dnatAccess", "IPT_DNAT_ACCESS", config.dnatAccess()),
+                chain("snatAccess", "IPT_SNAT_ACCESS", config.snatAccess()),
+                chain("masqueradeAccess", "IPT_MASQUERADE_ACCESS", config.masqueradeAccess()));
         return new BackendSettings(executable, ip6, input, config.flushAtInit(), config.flushAtExit(),
                 config.rulePrepend(), config.destinationRule(), config.commentCheck(),
-                Duration.ofSeconds(config.commandTimeoutSeconds()));
+                Duration.ofSeconds(config.commandTimeoutSeconds()), nat);
+    }
+
+    private static ChainSpec chain(String key, String keyword, String text) {
+        try {
+            return ChainSpec.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Invalid configuration " + IptablesFirewallBackend.PID + ": " + key
+                    + " (fwknopd.conf " + keyword + ") '" + text + "': " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -87,6 +118,6 @@ record BackendSettings(String executable, String ip6Executable, ChainSpec inputA
     /** True when both manage the same chains with the same programs (only flags differ). */
     boolean sameLayout(BackendSettings other) {
         return executable.equals(other.executable) && Objects.equals(ip6Executable, other.ip6Executable)
-                && inputAccess.equals(other.inputAccess);
+                && inputAccess.equals(other.inputAccess) && nat.equals(other.nat);
     }
 }

@@ -50,4 +50,38 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "How long one iptables call may run (it waits for the xtables lock with -w) before it is "
                     + "killed and counted as failed.", min = "1")
     int commandTimeoutSeconds() default 5;
+
+    @AttributeDefinition(name = "OUTPUT rules",
+            description = "fwknopd.conf ENABLE_IPT_OUTPUT: add a FWKNOP_OUTPUT rule for the reply traffic of each "
+                    + "(non-NAT) access rule.")
+    boolean output() default false;
+
+    @AttributeDefinition(name = "Forwarding (NAT access)",
+            description = "fwknopd.conf ENABLE_IPT_FORWARDING: make the FWKNOP_FORWARD and FWKNOP_PREROUTING chains "
+                    + "for NAT access (fwknop -N) to hosts behind the gateway.")
+    boolean forwarding() default false;
+
+    @AttributeDefinition(name = "Local NAT",
+            description = "fwknopd.conf ENABLE_IPT_LOCAL_NAT: make the FWKNOP_FORWARD and FWKNOP_PREROUTING chains "
+                    + "for local NAT (fwknop --nat-local).")
+    boolean localNat() default false;
+
+    @AttributeDefinition(name = "Source NAT",
+            description = "fwknopd.conf ENABLE_IPT_SNAT: also make FWKNOP_POSTROUTING (SNAT) and FWKNOP_MASQUERADE.")
+    boolean snat() default false;
+
+    @AttributeDefinition(name = "Output access chain", description = "fwknopd.conf IPT_OUTPUT_ACCESS.")
+    String outputAccess() default NatChains.DEFAULT_OUTPUT_ACCESS;
+
+    @AttributeDefinition(name = "Forward access chain", description = "fwknopd.conf IPT_FORWARD_ACCESS.")
+    String forwardAccess() default NatChains.DEFAULT_FORWARD_ACCESS;
+
+    @AttributeDefinition(name = "DNAT chain", description = "fwknopd.conf IPT_DNAT_ACCESS.")
+    String dnatAccess() default NatChains.DEFAULT_DNAT_ACCESS;
+
+    @AttributeDefinition(name = "SNAT chain", description = "fwknopd.conf IPT_SNAT_ACCESS.")
+    String snatAccess() default NatChains.DEFAULT_SNAT_ACCESS;
+
+    @AttributeDefinition(name = "MASQUERADE chain", description = "fwknopd.conf IPT_MASQUERADE_ACCESS.")
+    String masqueradeAccess() default NatChains.DEFAULT_MASQUERADE_ACCESS;
 }

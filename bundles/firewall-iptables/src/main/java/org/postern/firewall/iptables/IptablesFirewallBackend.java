@@ -7,7 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgi.service.component.annotations.Activate;
@@ -56,6 +60,10 @@ public class IptablesFirewallBackend implements FirewallBackend {
     private BackendSettings settings;
     private boolean ip6Ready;
     private boolean stopped;
+    /** OUTPUT/FORWARD/NAT chains made (family + chain), in the order they were made. */
+    private final Set<String> readyChains = new LinkedHashSet<>();
+    /** Rules of those chains an earlier run left, closed by this backend when due. */
+    private ScheduledExecutorService adoptedExpiry;
 
     @Activate
     public IptablesFirewallBackend(@Reference(name = "executor") CommandExecutor executor, IptablesConfig config) {
@@ -126,6 +134,12 @@ public class IptablesFirewallBackend implements FirewallBackend {
         lock.lock();
         try {
             BackendSettings s = requireRunning();
+            if (grant.nat() != null) {
+                IpFamily family = IpFamily.of(grant.source());
+                requireFamily(family, s);
+                applyExtra(family, extraRules(grant, s), s);
+                return;
+            }
             List<IptablesRule> rules = rulesOf(grant, s);
             IpFamily family = IpFamily.of(grant.source());
             requireFamily(family, s);
@@ -165,6 +179,15 @@ public class IptablesFirewallBackend implements FirewallBackend {
                     }
                 }
             }
+            List<ChainRule> extra = extraRules(grant, s);
+            if (!extra.isEmpty()) {
+                try {
+                    applyExtra(family, extra, s);
+                } catch (FirewallException e) {
+                    rollBack(family, added, s);
+                    throw e;
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -175,12 +198,13 @@ public class IptablesFirewallBackend implements FirewallBackend {
         lock.lock();
         try {
             BackendSettings s = requireRunning();
-            List<IptablesRule> rules = rulesOf(grant, s);
             IpFamily family = IpFamily.of(grant.source());
             if (family == IpFamily.IPV6 && !ip6Ready) {
                 return; // no IPv6 chain was made, so no rule of this grant can exist
             }
             List<String> failures = new ArrayList<>();
+            removeExtra(family, extraRules(grant, s), s, failures);
+            List<IptablesRule> rules = grant.nat() != null ? List.of() : rulesOf(grant, s);
             for (IptablesRule rule : rules) {
                 int removed = 0;
                 CommandResult result = run(family, rule.delete(), s);
@@ -217,6 +241,9 @@ public class IptablesFirewallBackend implements FirewallBackend {
             List<String> lines = new ArrayList<>(ruleLines(IpFamily.IPV4, s));
             if (ip6Ready) {
                 lines.addAll(ruleLines(IpFamily.IPV6, s));
+            }
+            for (String key : readyChains) {
+                lines.addAll(ruleLines(familyOf(key), chainOf(key, s), s));
             }
             return List.copyOf(lines);
         } finally {
@@ -275,6 +302,12 @@ public class IptablesFirewallBackend implements FirewallBackend {
                     throw new FirewallException("Could not flush " + s.inputAccess().toChain() + ": " + result.summary());
                 }
             }
+            for (String key : readyChains) {
+                CommandResult result = run(familyOf(key), chainOf(key, s).flushChain(), s);
+                if (!result.succeeded()) {
+                    throw new FirewallException("Could not flush " + chainOf(key, s).toChain() + ": " + result.summary());
+                }
+            }
             LOG.info("Flushed all rules from {}", s.inputAccess().toChain());
         } finally {
             lock.unlock();
@@ -302,6 +335,15 @@ public class IptablesFirewallBackend implements FirewallBackend {
                     adopt(IpFamily.IPV6, s);
                 }
             }
+            for (ChainSpec extra : s.nat().configured()) {
+                if (s.flushAtInit()) {
+                    removeChain(IpFamily.IPV4, extra, s, false);
+                }
+                readyChain(IpFamily.IPV4, extra, s);
+                if (!s.flushAtInit()) {
+                    adoptExtra(IpFamily.IPV4, extra, s);
+                }
+            }
         } catch (IllegalStateException | FirewallException e) {
             LOG.error("iptables backend cannot start: {}", e.getMessage());
             if (s.flushAtExit()) {
@@ -313,6 +355,18 @@ public class IptablesFirewallBackend implements FirewallBackend {
 
     private void stop(BackendSettings s) {
         if (s.flushAtExit()) {
+            List<String> made = new ArrayList<>(readyChains);
+            java.util.Collections.reverse(made);
+            for (String key : made) {
+                removeChain(familyOf(key), chainOf(key, s), s, true);
+            }
+        }
+        readyChains.clear();
+        if (adoptedExpiry != null) {
+            adoptedExpiry.shutdownNow();
+            adoptedExpiry = null;
+        }
+        if (s.flushAtExit()) {
             removeChain(IpFamily.IPV4, s, true);
             if (ip6Ready) {
                 removeChain(IpFamily.IPV6, s, true);
@@ -323,7 +377,10 @@ public class IptablesFirewallBackend implements FirewallBackend {
 
     /** fwknop's delete_all_chains for one chain: jump rule(s), flush, delete. */
     private void removeChain(IpFamily family, BackendSettings s, boolean expectPresent) {
-        ChainSpec chain = s.inputAccess();
+        removeChain(family, s.inputAccess(), s, expectPresent);
+    }
+
+    private void removeChain(IpFamily family, ChainSpec chain, BackendSettings s, boolean expectPresent) {
         for (int i = 0; i < MAX_REPEATED_DELETES; i++) {
             if (!run(family, chain.deleteJump(), s).succeeded()) {
                 break;
@@ -339,7 +396,10 @@ public class IptablesFirewallBackend implements FirewallBackend {
     }
 
     private void ensureChainAndJump(IpFamily family, BackendSettings s) throws FirewallException {
-        ChainSpec chain = s.inputAccess();
+        ensureChainAndJump(family, s.inputAccess(), s);
+    }
+
+    private void ensureChainAndJump(IpFamily family, ChainSpec chain, BackendSettings s) throws FirewallException {
         if (!run(family, chain.chainExists(), s).succeeded()) {
             CommandResult created = run(family, chain.newChain(), s);
             if (!created.succeeded()) {
@@ -445,9 +505,13 @@ public class IptablesFirewallBackend implements FirewallBackend {
     }
 
     private List<String> ruleLines(IpFamily family, BackendSettings s) throws FirewallException {
-        CommandResult result = run(family, s.inputAccess().listRules(), s);
+        return ruleLines(family, s.inputAccess(), s);
+    }
+
+    private List<String> ruleLines(IpFamily family, ChainSpec chain, BackendSettings s) throws FirewallException {
+        CommandResult result = run(family, chain.listRules(), s);
         if (!result.succeeded()) {
-            throw new FirewallException("Could not list " + s.inputAccess().toChain() + ": " + result.summary());
+            throw new FirewallException("Could not list " + chain.toChain() + ": " + result.summary());
         }
         return result.stdout().lines().filter(l -> l.startsWith("-A ")).toList();
     }
@@ -469,6 +533,209 @@ public class IptablesFirewallBackend implements FirewallBackend {
         }
         LOG.debug("{}", result.summary());
         return result;
+    }
+
+    private static List<ChainRule> extraRules(AccessGrant grant, BackendSettings s) throws FirewallException {
+        try {
+            return ChainRule.of(grant, s);
+        } catch (IllegalArgumentException e) {
+            throw new FirewallException("Grant " + grant.id() + ": " + e.getMessage());
+        }
+    }
+
+    private static String chainKey(IpFamily family, ChainSpec chain) {
+        return family.name() + " " + chain.table() + " " + chain.toChain();
+    }
+
+    private static IpFamily familyOf(String key) {
+        return IpFamily.valueOf(key.substring(0, key.indexOf(' ')));
+    }
+
+    private static ChainSpec chainOf(String key, BackendSettings s) {
+        String[] k = key.split(" ");
+        List<ChainSpec> candidates = new ArrayList<>(s.nat().all());
+        candidates.add(s.inputAccess());
+        for (ChainSpec c : candidates) {
+            if (c.table().equals(k[1]) && c.toChain().equals(k[2])) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("no chain " + key);
+    }
+
+    /** fwknop's mk_chain before each rule: the chain and its jump rule exist (made once, then remembered). */
+    private void readyChain(IpFamily family, ChainSpec chain, BackendSettings s) throws FirewallException {
+        if (chain.equals(s.inputAccess())) {
+            return; // made at start (IPv6: by requireFamily)
+        }
+        String key = chainKey(family, chain);
+        if (!readyChains.contains(key)) {
+            ensureChainAndJump(family, chain, s);
+            readyChains.add(key);
+        }
+    }
+
+    /**
+     * Adds OUTPUT/FORWARD/NAT rules (skipping one already present, as fwknop's rule_exists), and removes the older
+     * copy of each (same rule but an earlier {@code _exp_}) so a re-knock does not stack. On failure the rules
+     * just added are removed again.
+     */
+    private void applyExtra(IpFamily family, List<ChainRule> rules, BackendSettings s) throws FirewallException {
+        Map<String, List<String>> before = new LinkedHashMap<>();
+        for (ChainRule rule : rules) {
+            readyChain(family, rule.chain(), s);
+            String key = chainKey(family, rule.chain());
+            if (!before.containsKey(key)) {
+                before.put(key, ruleLines(family, rule.chain(), s));
+            }
+        }
+        List<ChainRule> added = new ArrayList<>();
+        for (ChainRule rule : rules) {
+            if (run(family, rule.check(), s).succeeded()) {
+                LOG.debug("{} rule in {} for {} expiring at {} is already there", rule.kind(), rule.chain().toChain(),
+                        rule.what(), rule.expiresAt());
+                continue;
+            }
+            CommandResult result = run(family, s.rulePrepend() ? rule.insert() : rule.append(), s);
+            if (!result.succeeded()) {
+                if (result.exitCode() == -2) {
+                    added.add(rule);
+                }
+                for (ChainRule r : added) {
+                    run(family, r.delete(), s);
+                }
+                throw new FirewallException("Could not add " + rule.kind() + " rule to " + rule.chain().toChain() + ": "
+                        + result.summary());
+            }
+            added.add(rule);
+            LOG.info("Added {} rule to {} for {}, expires at {}", rule.kind(), rule.chain().toChain(), rule.what(),
+                    rule.expiresAt()); // fwknop's line
+        }
+        // A re-knock of the same grant finds an older copy of EVERY one of its rules: only then are the older copies
+        // removed (a different grant may share a rule, e.g. the FORWARD rule of two forwards to one target: both
+        // stay, each closed with its own grant, as fwknopd keeps them).
+        Map<String, List<String>> after = new LinkedHashMap<>();
+        List<String[]> older = new ArrayList<>(); // chain key, listed line
+        for (ChainRule rule : added) {
+            String key = chainKey(family, rule.chain());
+            if (!after.containsKey(key)) {
+                after.put(key, ruleLines(family, rule.chain(), s));
+            }
+        }
+        for (ChainRule rule : added) {
+            String key = chainKey(family, rule.chain());
+            ChainSpec chain = rule.chain();
+            List<String> fresh = new ArrayList<>(after.get(key));
+            before.get(key).forEach(fresh::remove);
+            boolean found = false;
+            for (String line : fresh) {
+                Optional<ListedRule> n = ListedRule.parse(line, chain.toChain());
+                if (n.isEmpty() || n.get().expiresAt() != rule.expiresAt()) {
+                    continue;
+                }
+                for (String o : before.get(key)) {
+                    Optional<ListedRule> p = ListedRule.parse(o, chain.toChain());
+                    if (p.isPresent() && p.get().hasExpiry() && p.get().expiresAt() < rule.expiresAt()
+                            && withoutExpiry(o).equals(withoutExpiry(line))) {
+                        older.add(new String[] {key, o});
+                        found = true;
+                    }
+                }
+            }
+            if (!found) {
+                return; // not a re-knock of this grant
+            }
+        }
+        for (String[] o : older) {
+            ChainSpec chain = chainOf(o[0], s);
+            ListedRule p = ListedRule.parse(o[1], chain.toChain()).orElseThrow();
+            CommandResult r = run(family, p.delete(chain), s);
+            if (r.succeeded()) {
+                LOG.info("Removed rule(s) from {} for {} with expire time of {}", chain.toChain(), p.describe(),
+                        p.expiresAt());
+            } else {
+                LOG.warn("Could not remove the replaced rule '{}': {}", o[1], r.summary());
+            }
+        }
+    }
+
+    private static String withoutExpiry(String line) {
+        return line.replaceAll(IptablesRule.EXPIRE_PREFIX + "\\d+", IptablesRule.EXPIRE_PREFIX);
+    }
+
+    private void removeExtra(IpFamily family, List<ChainRule> rules, BackendSettings s, List<String> failures) {
+        for (ChainRule rule : rules) {
+            if (!chain(rule).equals(s.inputAccess()) && !readyChains.contains(chainKey(family, rule.chain()))) {
+                continue; // never made, so nothing of it can be there
+            }
+            int removed = 0;
+            CommandResult result = run(family, rule.delete(), s);
+            while (result.succeeded() && ++removed < MAX_REPEATED_DELETES) {
+                result = run(family, rule.delete(), s);
+            }
+            if (removed > 0) {
+                LOG.info("Removed {} rule(s) from {} for {} with expire time of {}", rule.kind(), rule.chain().toChain(),
+                        rule.what(), rule.expiresAt());
+            } else if (run(family, rule.check(), s).succeeded()) {
+                failures.add(result.summary());
+            }
+        }
+    }
+
+    private static ChainSpec chain(ChainRule rule) {
+        return rule.chain();
+    }
+
+    /**
+     * Without flushAtInit: the rules of an OUTPUT/FORWARD/NAT chain an earlier run left. Expired ones go now; live
+     * ones are removed by this backend when due (the server adopts only the INPUT rules, as grants).
+     */
+    private void adoptExtra(IpFamily family, ChainSpec chain, BackendSettings s) throws FirewallException {
+        long now = clock.instant().getEpochSecond();
+        int kept = 0;
+        for (String line : ruleLines(family, chain, s)) {
+            Optional<ListedRule> rule = ListedRule.parse(line, chain.toChain());
+            if (rule.isEmpty() || !rule.get().hasExpiry()) {
+                continue;
+            }
+            ListedRule r = rule.get();
+            if (r.expiresAt() <= now) {
+                deleteListed(family, chain, r, s);
+                continue;
+            }
+            kept++;
+            if (adoptedExpiry == null) {
+                adoptedExpiry = Executors.newSingleThreadScheduledExecutor(t -> {
+                    Thread th = new Thread(t, "postern-iptables-adopted-expiry");
+                    th.setDaemon(true);
+                    return th;
+                });
+            }
+            long delayMs = Math.max(0, r.expiresAt() * 1000 - clock.millis());
+            adoptedExpiry.schedule(() -> {
+                lock.lock();
+                try {
+                    if (!stopped) {
+                        deleteListed(family, chain, r, settings);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }, delayMs, TimeUnit.MILLISECONDS);
+        }
+        if (kept > 0) {
+            LOG.info("Kept {} unexpired rule(s) in {} ({}), closed when due", kept, chain.toChain(),
+                    family == IpFamily.IPV6 ? "ip6tables" : "iptables");
+        }
+    }
+
+    private void deleteListed(IpFamily family, ChainSpec chain, ListedRule r, BackendSettings s) {
+        CommandResult result = run(family, r.delete(chain), s);
+        if (result.succeeded()) {
+            LOG.info("Removed rule(s) from {} for {} with expire time of {}", chain.toChain(), r.describe(), r.expiresAt());
+        } else {
+            LOG.warn("Could not remove the expired rule '{}': {}", r.line(), result.summary());
+        }
     }
 
     private static BackendSettings settingsOrFail(IptablesConfig config) {

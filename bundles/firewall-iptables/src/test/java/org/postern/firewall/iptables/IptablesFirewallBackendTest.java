@@ -359,6 +359,15 @@ class IptablesFirewallBackendTest {
             @Override public boolean destinationRule() { return false; }
             @Override public boolean commentCheck() { return true; }
             @Override public int commandTimeoutSeconds() { return 5; }
+            @Override public boolean output() { return false; }
+            @Override public boolean forwarding() { return false; }
+            @Override public boolean localNat() { return false; }
+            @Override public boolean snat() { return false; }
+            @Override public String outputAccess() { return NatChains.DEFAULT_OUTPUT_ACCESS; }
+            @Override public String forwardAccess() { return NatChains.DEFAULT_FORWARD_ACCESS; }
+            @Override public String dnatAccess() { return NatChains.DEFAULT_DNAT_ACCESS; }
+            @Override public String snatAccess() { return NatChains.DEFAULT_SNAT_ACCESS; }
+            @Override public String masqueradeAccess() { return NatChains.DEFAULT_MASQUERADE_ACCESS; }
         };
     }
 }

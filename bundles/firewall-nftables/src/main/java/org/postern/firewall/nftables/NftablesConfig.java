@@ -44,4 +44,24 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             description = "How long nft may take to answer one batch before its session is restarted and the "
                     + "batch counted as failed.", min = "1")
     int commandTimeoutSeconds() default 5;
+
+    @AttributeDefinition(name = "Bind to the destination",
+            description = "fwknopd.conf ENABLE_DESTINATION_RULE: open a grant only towards the SPA packet's destination "
+                    + "address (elements of postern_dst4/postern_dst6, keyed source . destination . protocol . port).")
+    boolean destinationRule() default false;
+
+    @AttributeDefinition(name = "NAT",
+            description = "fwknopd.conf ENABLE_IPT_FORWARDING or ENABLE_IPT_LOCAL_NAT: make the NAT objects at start "
+                    + "(they are also made on the first NAT grant).")
+    boolean nat() default false;
+
+    @AttributeDefinition(name = "Forward chain",
+            description = "'<family> <table> <chain>' of the operator's forward chain that gets the jump to "
+                    + "postern_forward (NAT access). When it does not exist, or this is empty, the NAT table gets a base "
+                    + "chain of its own on the forward hook.")
+    String forwardChain() default NftSettings.DEFAULT_FORWARD_CHAIN;
+
+    @AttributeDefinition(name = "NAT table",
+            description = "Name of the ip table Postern creates for its DNAT/SNAT maps and MASQUERADE sets.")
+    String natTable() default NftSettings.DEFAULT_NAT_TABLE;
 }

@@ -21,6 +21,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.postern.api.AccessGrant;
 import org.postern.api.FirewallBackend;
 import org.postern.api.FirewallException;
+import org.postern.api.NatAccess;
 import org.postern.api.PortSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public class NftablesFirewallBackend implements FirewallBackend {
     private NftSettings settings;
     private NftSession session;
     private NftLayout layout;
+    private NftNat natLayout;
 
     @Activate
     public NftablesFirewallBackend(NftablesConfig config) {
@@ -115,12 +117,23 @@ public class NftablesFirewallBackend implements FirewallBackend {
         lock.lock();
         try {
             NftLayout l = requireRunning();
-            List<SetElement> elements = elementsOf(grant, l);
             long now = clock.millis();
             if (grant.expiresAt().toEpochMilli() <= now) {
                 LOG.debug("Grant {} has already expired; nothing to open", grant.id());
                 return;
             }
+            if (grant.nat() != null) {
+                grantNat(grant, l, now);
+                return;
+            }
+            if (boundToDestination(grant, l)) {
+                sendOrFail(destinationBatch(grant, l, true, now), "Could not add elements to " + l.table());
+                LOG.info("Added access element to {} {} for {} -> {} {}, expires at {}", l.table(), destinationSet(grant),
+                        SetElement.address(grant.source()), SetElement.address(grant.destination()), grant.ports(),
+                        grant.expiresAt().getEpochSecond());
+                return;
+            }
+            List<SetElement> elements = elementsOf(grant, l);
             String batch = l.addElements(elements, now);
             NftSession.Reply reply = session.send(batch);
             if (!reply.ok() && repairLayout()) {
@@ -143,6 +156,17 @@ public class NftablesFirewallBackend implements FirewallBackend {
         lock.lock();
         try {
             NftLayout l = requireRunning();
+            if (grant.nat() != null) {
+                revokeNat(grant, l);
+                return;
+            }
+            if (boundToDestination(grant, l)) {
+                sendOrFail(destinationBatch(grant, l, false, 0), "Could not remove elements from " + l.table());
+                LOG.info("Removed access element from {} {} for {} -> {} {} with expire time of {}", l.table(),
+                        destinationSet(grant), SetElement.address(grant.source()),
+                        SetElement.address(grant.destination()), grant.ports(), grant.expiresAt().getEpochSecond());
+                return;
+            }
             List<SetElement> elements = elementsOf(grant, l);
             NftSession.Reply reply = session.send(l.removeElements(elements));
             if (!reply.ok()) {
@@ -166,6 +190,24 @@ public class NftablesFirewallBackend implements FirewallBackend {
             for (String set : l.sets()) {
                 for (SetElement e : listed(l, set)) {
                     lines.add(l.setSpec(set) + ": " + e.text());
+                }
+            }
+            List<String> more = new ArrayList<>();
+            if (settings.destinationRule()) {
+                for (String set : destinationSets(l)) {
+                    more.add("list set " + l.setSpec(set));
+                }
+            }
+            if (natLayout != null) {
+                more.addAll(natLayout.listCommands());
+            }
+            for (String command : more) {
+                NftSession.Reply reply = session.send(command);
+                if (reply.ok()) {
+                    String name = command.substring(command.indexOf(' ', 5) + 1);
+                    for (String element : elementsText(reply.output())) {
+                        lines.add(name + ": " + element);
+                    }
                 }
             }
             return List.copyOf(lines);
@@ -228,6 +270,12 @@ public class NftablesFirewallBackend implements FirewallBackend {
                 teardown(layout, false);
             }
             ensure(layout);
+            if (s.destinationRule()) {
+                ensureDestination(layout);
+            }
+            if (s.nat()) {
+                ensureNat(s);
+            }
             if (!s.flushAtInit()) {
                 int kept = 0;
                 for (String set : layout.sets()) {
@@ -253,7 +301,16 @@ public class NftablesFirewallBackend implements FirewallBackend {
         }
         if (settings.flushAtExit() && layout != null) {
             teardown(layout, true);
+            if (settings.destinationRule()) {
+                for (String set : destinationSets(layout)) {
+                    session.send("delete set " + layout.setSpec(set));
+                }
+            }
         }
+        if (natLayout != null && settings.flushAtExit()) {
+            teardownNat(natLayout);
+        }
+        natLayout = null;
         session.close();
         session = null;
         layout = null;
@@ -317,6 +374,9 @@ public class NftablesFirewallBackend implements FirewallBackend {
                 layout = chooseLayout(settings);
             }
             ensure(layout);
+            if (settings.destinationRule()) {
+                ensureDestination(layout);
+            }
             return true;
         } catch (FirewallException e) {
             LOG.error("{}", e.getMessage());
@@ -351,6 +411,216 @@ public class NftablesFirewallBackend implements FirewallBackend {
             throw new FirewallException("Could not list " + l.setSpec(set) + ": " + reply.error());
         }
         return SetElement.parseListing(reply.output());
+    }
+
+    // ENABLE_DESTINATION_RULE: sets keyed source . destination . protocol . port, looked up from postern_access
+
+    private static List<String> destinationSets(NftLayout l) {
+        List<String> sets = new ArrayList<>();
+        if (l.carriesIpv4()) {
+            sets.add("postern_dst4");
+        }
+        if (l.carriesIpv6()) {
+            sets.add("postern_dst6");
+        }
+        return sets;
+    }
+
+    private void ensureDestination(NftLayout l) throws FirewallException {
+        List<String> c = new ArrayList<>();
+        String chain = l.table() + " " + NftLayout.ACCESS_CHAIN;
+        if (l.carriesIpv4()) {
+            c.add("add set " + l.setSpec("postern_dst4")
+                    + " { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags timeout; }");
+            c.add("add rule " + chain + " ip saddr . ip daddr . meta l4proto . th dport @postern_dst4 accept");
+        }
+        if (l.carriesIpv6()) {
+            c.add("add set " + l.setSpec("postern_dst6")
+                    + " { type ipv6_addr . ipv6_addr . inet_proto . inet_service; flags timeout; }");
+            c.add("add rule " + chain + " ip6 saddr . ip6 daddr . meta l4proto . th dport @postern_dst6 accept");
+        }
+        sendOrFail(String.join("; ", c), "Could not set up the destination sets in " + l.table());
+    }
+
+    private boolean boundToDestination(AccessGrant grant, NftLayout l) {
+        return settings.destinationRule() && grant.destination() != null
+                && (grant.destination() instanceof java.net.Inet6Address) == (grant.source() instanceof java.net.Inet6Address)
+                && !grant.destination().isAnyLocalAddress();
+    }
+
+    private static String destinationSet(AccessGrant grant) {
+        return grant.source() instanceof java.net.Inet6Address ? "postern_dst6" : "postern_dst4";
+    }
+
+    private String destinationBatch(AccessGrant grant, NftLayout l, boolean add, long now) throws FirewallException {
+        String set = l.setSpec(destinationSet(grant));
+        List<String> c = new ArrayList<>();
+        for (SetElement e : elementsOf(grant, l)) {
+            String key = SetElement.address(grant.source()) + " . " + SetElement.address(grant.destination()) + " . "
+                    + e.port().protocol().number() + " . " + e.port().port();
+            c.add("add element " + set + " { " + key + " }");
+            c.add("delete element " + set + " { " + key + " }");
+            if (add) {
+                c.add("add element " + set + " { " + key + " timeout " + Math.max(1, e.expiresAtMillis() - now)
+                        + "ms comment \"_exp_" + e.expiresAtSecond() + "\" }");
+            }
+        }
+        return String.join("; ", c);
+    }
+
+    // NAT: maps and sets with element timeouts (NftNat)
+
+    private void ensureNat(NftSettings s) throws FirewallException {
+        if (natLayout != null) {
+            return;
+        }
+        NftNat n = NftNat.own(s.natTable());
+        ChainRef forward = s.forwardChain();
+        if (forward != null && forward.carriesIpv4() && session.send("list chain " + forward).ok()) {
+            n = NftNat.hookedInto(s.natTable(), forward);
+        } else {
+            LOG.info("nft chain {} does not exist; forwarded NAT access is accepted by a forward base chain in table ip {}",
+                    forward, s.natTable());
+        }
+        sendOrFail(n.setup(), "Could not set up the NAT objects");
+        if (n.hooked()) {
+            NftSession.Reply chain = session.send("list chain " + n.forward());
+            if (!chain.ok()) {
+                throw new FirewallException("Could not list " + n.forward() + ": " + chain.error());
+            }
+            if (NftNat.jumpHandles(chain.output()).isEmpty()) {
+                sendOrFail(n.insertJump(), "Could not add the jump rule to " + n.forward());
+                LOG.info("Added jump rule from chain: {} to chain: {}", n.forward(), NftNat.FORWARD_CHAIN);
+            }
+        }
+        natLayout = n;
+        LOG.info("nftables NAT ready: maps in table {}, forward sets in {}", n.nat(), n.fwdTable());
+    }
+
+    private void teardownNat(NftNat n) {
+        if (n.hooked()) {
+            NftSession.Reply chain = session.send("list chain " + n.forward());
+            if (chain.ok()) {
+                for (long handle : NftNat.jumpHandles(chain.output())) {
+                    session.send("delete rule " + n.forward() + " handle " + handle);
+                }
+            }
+        }
+        for (String command : n.teardown()) {
+            NftSession.Reply r = session.send(command);
+            if (!r.ok()) {
+                LOG.warn("{}: {}", command, r.error());
+            }
+        }
+        LOG.info("Removed Postern's NAT objects ({})", n.nat());
+    }
+
+    private String natBatch(AccessGrant grant, NftLayout l, boolean add, long now) throws FirewallException {
+        return natBatch(grant, l, add, now, false);
+    }
+
+    /**
+     * True when another live DNAT element of the same client leads to the same target: the two grants share the
+     * forward element, which must then stay until the other grant closes it.
+     */
+    private boolean sharedForward(AccessGrant grant) {
+        NatAccess nat = grant.nat();
+        if (nat.kind() != NatAccess.Kind.FORWARD || nat.forwardAll() || !nat.dnat()) {
+            return false;
+        }
+        NftSession.Reply reply = session.send("list map " + natLayout.nat() + " " + NftNat.DNAT);
+        if (!reply.ok()) {
+            return false;
+        }
+        String src = SetElement.address(grant.source());
+        String own = src + " . " + grant.ports().get(0).protocol().number() + " . " + grant.ports().get(0).port() + " ";
+        String target = ": " + SetElement.address(nat.address()) + " . " + nat.port();
+        for (String e : elementsText(reply.output())) {
+            if (e.startsWith(src + " . ") && !e.startsWith(own) && e.endsWith(target)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String natBatch(AccessGrant grant, NftLayout l, boolean add, long now, boolean keepForward)
+            throws FirewallException {
+        List<NftNat.Element> elements;
+        try {
+            elements = new ArrayList<>(natLayout.elements(grant));
+        } catch (IllegalArgumentException e) {
+            throw new FirewallException("Grant " + grant.id() + ": " + e.getMessage());
+        }
+        if (keepForward) {
+            elements.removeIf(e -> e.set().endsWith(" " + NftNat.FWD));
+        }
+        List<String> parts = new ArrayList<>();
+        NatAccess nat = grant.nat();
+        if (nat.kind() == NatAccess.Kind.LOCAL) {
+            PortSpec first = grant.ports().get(0);
+            List<SetElement> input = List.of(SetElement.of(grant.source(), new PortSpec(first.protocol(), nat.port()),
+                    grant.expiresAt().toEpochMilli()));
+            parts.add(add ? l.addElements(input, now) : l.removeElements(input));
+        }
+        if (!elements.isEmpty()) {
+            parts.add(add ? NftNat.add(elements, grant.expiresAt().toEpochMilli() - now,
+                    Math.floorDiv(grant.expiresAt().toEpochMilli() + 999, 1000)) : NftNat.remove(elements));
+        }
+        return String.join("; ", parts);
+    }
+
+    private void grantNat(AccessGrant grant, NftLayout l, long now) throws FirewallException {
+        ensureNat(settings);
+        sendOrFail(natBatch(grant, l, true, now), "Could not add NAT elements");
+        LOG.info("Added {} NAT elements for {} {} -> {}:{}, expires at {}", grant.nat().kind(),
+                SetElement.address(grant.source()), grant.ports().get(0), SetElement.address(grant.nat().address()),
+                grant.nat().port(), grant.expiresAt().getEpochSecond());
+    }
+
+    private void revokeNat(AccessGrant grant, NftLayout l) throws FirewallException {
+        if (natLayout == null) {
+            return; // never made: nothing of it can be there
+        }
+        sendOrFail(natBatch(grant, l, false, 0, sharedForward(grant)), "Could not remove NAT elements");
+        LOG.info("Removed {} NAT elements for {} {} with expire time of {}", grant.nat().kind(),
+                SetElement.address(grant.source()), grant.ports().get(0), grant.expiresAt().getEpochSecond());
+    }
+
+    private void sendOrFail(String batch, String what) throws FirewallException {
+        NftSession.Reply reply = session.send(batch);
+        if (!reply.ok()) {
+            throw new FirewallException(what + ": " + reply.error());
+        }
+    }
+
+    /** The element texts of an {@code nft list set/map} output. */
+    static List<String> elementsText(String listing) {
+        List<String> out = new ArrayList<>();
+        int start = listing.indexOf("elements = {");
+        if (start < 0) {
+            return out;
+        }
+        int end = listing.indexOf('}', start + 12);
+        StringBuilder item = new StringBuilder();
+        boolean quoted = false;
+        for (int i = listing.indexOf('{', start) + 1; i < listing.length(); i++) {
+            char ch = listing.charAt(i);
+            if (ch == '"') {
+                quoted = !quoted;
+            }
+            if (!quoted && (ch == ',' || ch == '}')) {
+                if (!item.toString().isBlank()) {
+                    out.add(item.toString().strip().replaceAll("\\s+", " "));
+                }
+                item.setLength(0);
+                if (ch == '}') {
+                    break;
+                }
+                continue;
+            }
+            item.append(ch);
+        }
+        return end < 0 ? out : out;
     }
 
     private NftLayout requireRunning() throws FirewallException {
