@@ -45,14 +45,15 @@ class GpgFwknopClientIT extends GatewaySupport {
         client.importPublic(stranger, strangerFpr);
         server.importPublic(client, signerFpr);
         server.importPublic(client, otherSignerFpr);
-        // the first stanza takes packets without an HMAC, the second those with one
-        String gpg = "SOURCE ANY\nGPG_HOME_DIR " + server.dir + "\nGPG_DECRYPT_ID " + GnupgKeys.shortId(serverFpr)
+        // the first stanza takes packets without an HMAC, the second those with one; the first has no GPG_HOME_DIR
+        // of its own and gets the server's home from bin/fwknopd --gpg-home-dir, the second names it
+        String gpg = "SOURCE ANY\nGPG_DECRYPT_ID " + GnupgKeys.shortId(serverFpr)
                 + "\nGPG_ALLOW_NO_PW Y\nGPG_REMOTE_ID " + GnupgKeys.shortId(signerFpr) + "\nFW_ACCESS_TIMEOUT "
                 + TIMEOUT + "\n";
-        String access = gpg + "\n" + gpg + "HMAC_KEY_BASE64 " + hmacB64 + "\n";
+        String access = gpg + "\n" + gpg + "GPG_HOME_DIR " + server.dir + "\nHMAC_KEY_BASE64 " + hmacB64 + "\n";
         Path dir = DaemonProcess.writeConfig(tempDir("gpg-real-client"), bed, true, List.of(), access);
-        daemon = DaemonProcess.postern(assembly, dir, bed, true).start("Capture source udp:fwknopd running",
-                Duration.ofSeconds(60));
+        daemon = DaemonProcess.postern(assembly, dir, bed, true, "--gpg-home-dir", server.dir.toString())
+                .start("Capture source udp:fwknopd running", Duration.ofSeconds(60));
     }
 
     @AfterAll
