@@ -217,6 +217,7 @@ public final class FwknopDaemon implements PacketSink, GrantRegistry, StanzaCata
             putIf(o, "PCAP_FILE", prop.apply("postern.pcap.file"));
             putIf(o, "DIGEST_FILE", prop.apply("postern.digest.file"));
             putIf(o, "GPG_HOME_DIR", prop.apply("postern.gpg.home.dir")); // --gpg-home-dir
+            putIf(o, "SUDO_EXE", prop.apply("postern.sudo.exe")); // --sudo-exe
             putIf(o, "FWKNOP_PID_FILE", prop.apply("postern.pid.file"));
             putIf(o, "FWKNOP_RUN_DIR", prop.apply("postern.run.dir"));
             if (Boolean.parseBoolean(prop.apply("postern.udp.server"))) {

@@ -74,6 +74,14 @@ class FwknopdFlagsIT extends GatewaySupport {
         assertTrue(o.out().lines().anyMatch(l -> l.contains("MAX_SPA_PACKET_AGE") && l.contains("'77'")
                 && l.contains(over + ":1")), o.out());
 
+        Exec.Result flags = fwknopd(30, files("-D", "--sudo-exe", "/usr/local/bin/doas", "--gpg-home-dir",
+                "/srv/gnupg"));
+        assertEquals(0, flags.exit(), flags.out());
+        assertTrue(flags.out().lines().anyMatch(l -> l.contains("SUDO_EXE") && l.contains("/usr/local/bin/doas")),
+                flags.out());
+        assertTrue(flags.out().lines().anyMatch(l -> l.contains("GPG_HOME_DIR") && l.contains("/srv/gnupg")),
+                flags.out());
+
         Exec.Result k = fwknopd(30, "--key-gen");
         assertEquals(0, k.exit(), k.out());
         assertTrue(k.out().matches("KEY_BASE64: [A-Za-z0-9+/]{43}=\nHMAC_KEY_BASE64: [A-Za-z0-9+/]{86}==\n"), k.out());
