@@ -30,6 +30,7 @@ final class AccessConfParser {
     private static final Set<String> NOT_YET = Set.of();
 
     private final List<String> notices = new ArrayList<>();
+    private final java.util.Set<Path> filesRead = new java.util.LinkedHashSet<>();
     private Path gpgHome = Path.of("/root/.gnupg");
     private boolean natEnabled;
 
@@ -61,7 +62,16 @@ final class AccessConfParser {
             "GPG_DECRYPT_ID", "GPG_DECRYPT_PW", "GPG_ALLOW_NO_PW", "GPG_REQUIRE_SIG", "GPG_DISABLE_SIG",
             "GPG_IGNORE_SIG_VERIFY_ERROR", "GPG_REMOTE_ID", "GPG_FINGERPRINT_ID");
 
+    /**
+     * Every file and {@code %include_folder} directory read so far (access.conf, included files, keys files):
+     * what a live reload watches for changes.
+     */
+    List<Path> filesRead() {
+        return List.copyOf(filesRead);
+    }
+
     List<AccessStanza> parse(Path file) throws ConfigException {
+        filesRead.add(file.toAbsolutePath());
         List<ConfigLine> lines = FwknopConfigReader.read(file);
         List<List<ConfigLine>> groups = new ArrayList<>();
         collect(lines, file.toAbsolutePath().getParent(), 1, groups);
@@ -106,6 +116,7 @@ final class AccessConfParser {
                 }
                 case "%include_folder" -> {
                     Path folder = resolve(dir, l);
+                    filesRead.add(folder.toAbsolutePath());
                     if (!java.nio.file.Files.isDirectory(folder)) {
                         throw l.error("not a directory: " + folder);
                     }
@@ -164,7 +175,8 @@ final class AccessConfParser {
         return out;
     }
 
-    private static List<ConfigLine> readIncluded(ConfigLine l, Path file) throws ConfigException {
+    private List<ConfigLine> readIncluded(ConfigLine l, Path file) throws ConfigException {
+        filesRead.add(file.toAbsolutePath());
         try {
             return FwknopConfigReader.read(file);
         } catch (ConfigException e) {
@@ -202,6 +214,7 @@ final class AccessConfParser {
         boolean cmdExec = false;
         Instant expires = null;
         Map<String, String> display = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
         GpgSettings gpg = new GpgSettings();
 
         for (ConfigLine l : lines) {
@@ -209,6 +222,7 @@ final class AccessConfParser {
             String kw = l.keyword();
             display.put(kw, kw.startsWith("KEY") || kw.startsWith("HMAC_KEY") || kw.equals("GPG_DECRYPT_PW")
                     ? "********" : v);
+            origins.put(kw, l.where());
             try {
                 switch (kw) {
                     case "SOURCE" -> sources = AddressRange.parseList(v);
@@ -301,7 +315,7 @@ final class AccessConfParser {
             return new AccessStanza(name, sources, destinations, null, gpgKey,
                     hmac == null ? null : new HmacKey(hmac, hmacType == null ? HmacType.SHA256 : hmacType), open,
                     restrict, fwTimeout, maxTimeout, requireSource, requireUser, cmdExec, expires,
-                    java.util.Collections.unmodifiableMap(display));
+                    java.util.Collections.unmodifiableMap(display), java.util.Collections.unmodifiableMap(origins));
         }
         if (mode == EncryptionMode.ASYMMETRIC) {
             throw (modeLine != null ? modeLine : head).error(
@@ -324,7 +338,8 @@ final class AccessConfParser {
             hmacKey = new HmacKey(hmac, hmacType == null ? HmacType.SHA256 : hmacType);
         }
         return new AccessStanza(name, sources, destinations, new RijndaelKey(key, mode), gpgKey, hmacKey, open, restrict,
-                fwTimeout, maxTimeout, requireSource, requireUser, cmdExec, expires, java.util.Collections.unmodifiableMap(display));
+                fwTimeout, maxTimeout, requireSource, requireUser, cmdExec, expires, java.util.Collections.unmodifiableMap(display),
+                java.util.Collections.unmodifiableMap(origins));
     }
 
     private void requireNat(ConfigLine l) throws ConfigException {

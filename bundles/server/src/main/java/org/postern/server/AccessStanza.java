@@ -30,11 +30,23 @@ import org.postern.fko.HmacKey;
  * @param enableCmdExec        ENABLE_CMD_EXEC
  * @param expires              ACCESS_EXPIRE / ACCESS_EXPIRE_EPOCH instant, or null
  * @param display              keyword to value as written, key values masked, for {@code spa:stanzas}
+ * @param origins              keyword to where its value was read ({@code file:line}), for {@code spa:stanzas}
  */
 record AccessStanza(String name, List<AddressRange> sources, List<AddressRange> destinations, RijndaelKey key,
         GpgKey gpgKey, HmacKey hmacKey, List<PortSpec> openPorts, List<PortSpec> restrictPorts, int fwAccessTimeout,
         int maxFwTimeout, boolean requireSourceAddress, String requireUsername, boolean enableCmdExec,
-        Instant expires, Map<String, String> display) {
+        Instant expires, Map<String, String> display, Map<String, String> origins) {
+
+    AccessStanza {
+        origins = origins == null ? Map.of() : origins;
+    }
+
+    /** The same stanza under another name (a native stanza is named by its configuration, not file:line). */
+    AccessStanza withName(String newName) {
+        return new AccessStanza(newName, sources, destinations, key, gpgKey, hmacKey, openPorts, restrictPorts,
+                fwAccessTimeout, maxFwTimeout, requireSourceAddress, requireUsername, enableCmdExec, expires, display,
+                origins);
+    }
 
     boolean matchesSource(InetAddress src) {
         for (AddressRange r : sources) {

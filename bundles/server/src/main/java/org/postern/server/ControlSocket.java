@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * The local control channel of a daemon started by {@code bin/fwknopd}: a Unix domain socket
  * {@code <run dir>/karaf/fwknopd.ctl} (mode 0600 in a 0700 directory: only the daemon's user reaches it; no
  * network at all) answering one request per connection, for the flags that act on the running daemon:
- * {@code status}, {@code fw-list}, {@code fw-list-all}, {@code fw-flush}. The request is one line; the answer
+ * {@code status}, {@code fw-list}, {@code fw-list-all}, {@code fw-flush}, {@code reload} (re-read the configuration,
+ * grants stay open; an error keeps the configuration in force and answers {@code ERROR file:line: KEYWORD: ...}).
+ * The request is one line; the answer
  * is text, its last line {@code OK} or {@code ERROR <reason>}. Only active when the property
  * {@code postern.run.dir} is set (bin/fwknopd).
  */
@@ -46,6 +48,7 @@ public final class ControlSocket {
 
     private final FirewallSlot firewall;
     private volatile GrantRegistry registry;
+    private volatile org.postern.api.PolicyControl policy;
     private final ServerSocketChannel server;
     private final Path path;
     private final Thread thread;
@@ -95,6 +98,18 @@ public final class ControlSocket {
     void unbindRegistry(GrantRegistry r) {
         if (registry == r) {
             registry = null;
+        }
+    }
+
+    /** The daemon component (absent while its configuration has an error at start). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindPolicy(org.postern.api.PolicyControl p) {
+        policy = p;
+    }
+
+    void unbindPolicy(org.postern.api.PolicyControl p) {
+        if (policy == p) {
+            policy = null;
         }
     }
 
@@ -160,7 +175,8 @@ public final class ControlSocket {
 
     /** The answer to one request, ending with OK or ERROR. Package-private for tests. */
     String answer(String request) {
-        GrantRegistry r = registry;
+        GrantRegistry r = policy == null ? null : registry; // grants outlive the daemon component: ask it first
+        org.postern.api.PolicyControl pc = policy;
         FirewallBackend fw = firewall.current();
         List<String> out = new ArrayList<>();
         try {
@@ -172,6 +188,23 @@ public final class ControlSocket {
                     if (r == null) {
                         return String.join("\n", out) + "\nERROR daemon component not active\n";
                     }
+                    org.postern.api.PolicyState st = pc.state();
+                    out.add("access stanzas: " + st.stanzas() + " (loaded " + st.loadedAt() + ", reloads " + st.reloads()
+                            + ", refused " + st.failures() + ")");
+                    if (!st.ok()) {
+                        out.add("last reload refused: " + st.lastError());
+                    }
+                }
+                case "reload" -> {
+                    if (pc == null) {
+                        return "ERROR daemon component not active\n";
+                    }
+                    org.postern.api.PolicyState st = pc.reload();
+                    if (!st.ok()) {
+                        return "Reload refused, the last good configuration stays in force\nERROR " + st.lastError()
+                                + "\n";
+                    }
+                    out.add("Reloaded: " + st.stanzas() + " access stanza(s) in force; live grants kept");
                 }
                 case "fw-list" -> {
                     requireBackend(fw, out);

@@ -36,7 +36,9 @@ final class DaemonSettings {
             "IPFW_START_RULE_NUM", "IPFW_MAX_RULES", "IPFW_ACTIVE_SET_NUM", "IPFW_EXPIRE_SET_NUM",
             "IPFW_EXPIRE_PURGE_INTERVAL", "IPFW_ADD_CHECK_STATE", "PF_ANCHOR_NAME", "PF_EXPIRE_INTERVAL",
             "ENABLE_IPT_FORWARDING", "ENABLE_IPT_LOCAL_NAT", "ENABLE_IPT_SNAT", "SNAT_TRANSLATE_IP", "ENABLE_IPT_OUTPUT",
-            "IPT_OUTPUT_ACCESS", "IPT_FORWARD_ACCESS", "IPT_DNAT_ACCESS", "IPT_SNAT_ACCESS", "IPT_MASQUERADE_ACCESS");
+            "IPT_OUTPUT_ACCESS", "IPT_FORWARD_ACCESS", "IPT_DNAT_ACCESS", "IPT_SNAT_ACCESS", "IPT_MASQUERADE_ACCESS",
+            // fwknop 1.9's alerting (FwknopdImport.alertTargets) and Postern's SMTP_SERVER
+            "ALERTING_METHODS", "EMAIL_ADDRESSES", "HOSTNAME", "SMTP_SERVER");
 
     /** Postern's FIREWALL_TYPE values: which firewall backend fwknopd.conf configures. */
     static final List<String> FIREWALL_TYPES = List.of("iptables", "nftables", "firewalld", "ipfw", "pf", "cmd-cycle");
@@ -281,7 +283,12 @@ final class DaemonSettings {
         return l != null ? l.where() : "default";
     }
 
-    private ConfigException errorFor(String keyword, String problem) {
+    /** True when fwknopd.conf (or an override) sets the keyword. */
+    boolean isSet(String keyword) {
+        return overrides.containsKey(keyword) || lines.containsKey(keyword);
+    }
+
+    ConfigException errorFor(String keyword, String problem) {
         ConfigLine l = lines.get(keyword);
         return l != null ? l.error(problem) : new ConfigException(origin(keyword) + ": " + keyword + ": " + problem);
     }

@@ -54,6 +54,63 @@ final class FwknopdImport {
         if (!testMode) {
             firewallTarget(s).ifPresent(out::add);
         }
+        out.addAll(alertTargets(s));
+        return out;
+    }
+
+    /**
+     * fwknop 1.9's alerting, onto the alert sinks of bundle alerts: only when fwknopd.conf has ALERTING_METHODS
+     * or EMAIL_ADDRESSES (fwknopd 2.x has no alerts, so a 2.x file makes none). {@code ALL} (1.9's default) is
+     * syslog and e-mail; {@code nosyslog}, {@code noemail} / {@code nomail} take one away ({@code verbose} is
+     * ignored). Syslog: {@code org.postern.alerts.syslog} with SYSLOG_IDENTITY and SYSLOG_FACILITY. E-mail:
+     * {@code org.postern.alerts.email} to EMAIL_ADDRESSES (1.9's default root@localhost; each must contain @) through
+     * SMTP_SERVER (a Postern keyword, {@code host[:port]}, default 127.0.0.1:25; 1.9 ran the local mail command),
+     * HOSTNAME in EHLO and the subject.
+     */
+    static List<Target> alertTargets(DaemonSettings s) throws ConfigException {
+        List<Target> out = new ArrayList<>();
+        if (!s.isSet("ALERTING_METHODS") && !s.isSet("EMAIL_ADDRESSES")) {
+            return out;
+        }
+        String methods = s.isSet("ALERTING_METHODS") ? s.value("ALERTING_METHODS").toLowerCase(java.util.Locale.ROOT)
+                : "all";
+        java.util.Set<String> words = new java.util.HashSet<>();
+        for (String w : methods.split("[,\\s]+")) {
+            if (w.isEmpty()) {
+                continue;
+            }
+            if (!List.of("all", "nosyslog", "noemail", "nomail", "verbose").contains(w)) {
+                throw s.errorFor("ALERTING_METHODS", "unknown method '" + w + "' (ALL, nosyslog, noemail, nomail, verbose)");
+            }
+            words.add(w);
+        }
+        if (!words.contains("nosyslog")) {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("identity", s.isSet("SYSLOG_IDENTITY") ? s.value("SYSLOG_IDENTITY").strip() : "fwknopd");
+            p.put("facility", s.isSet("SYSLOG_FACILITY") ? s.value("SYSLOG_FACILITY").strip() : "daemon");
+            out.add(new Target("org.postern.alerts.syslog", false, p));
+        }
+        if (!words.contains("noemail") && !words.contains("nomail")) {
+            String to = s.isSet("EMAIL_ADDRESSES") ? s.value("EMAIL_ADDRESSES").strip() : "root@localhost";
+            for (String a : to.split("[,\\s]+")) {
+                if (!a.isEmpty() && (!a.contains("@") || !a.matches("[^<>\\s]+"))) {
+                    throw s.errorFor("EMAIL_ADDRESSES", "not an e-mail address: '" + a + "'");
+                }
+            }
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("to", String.join(",", java.util.Arrays.stream(to.split("[,\\s]+")).filter(x -> !x.isEmpty()).toList()));
+            String server = s.isSet("SMTP_SERVER") ? s.value("SMTP_SERVER").strip() : "127.0.0.1:25";
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^:\\s]+)(?::(\\d{1,5}))?").matcher(server);
+            if (!m.matches() || (m.group(2) != null && Integer.parseInt(m.group(2)) > 65535)) {
+                throw s.errorFor("SMTP_SERVER", "must be host or host:port, not '" + server + "'");
+            }
+            p.put("smtpHost", m.group(1));
+            p.put("smtpPort", m.group(2) == null ? 25 : Integer.parseInt(m.group(2)));
+            if (s.isSet("HOSTNAME")) {
+                p.put("hostname", s.value("HOSTNAME").strip());
+            }
+            out.add(new Target("org.postern.alerts.email", false, p));
+        }
         return out;
     }
 

@@ -15,7 +15,13 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.postern.api.AccessGrant;
+import org.postern.api.Alert;
 import org.postern.api.FirewallBackend;
 import org.postern.api.FirewallException;
 import org.postern.api.GrantRegistry;
@@ -36,8 +42,14 @@ import org.slf4j.LoggerFactory;
  * force is first asked for the openings it already holds ({@link FirewallBackend#liveGrants()}, e.g. left by
  * a run killed with -9), which are adopted and closed when due. A backend that goes away with no successor
  * keeps what it holds (its own flush-at-exit setting decides); the grants wait here for the next backend.
+ *
+ * <p>A DS component of its own, apart from {@link FwknopDaemon}: the grants belong to no configuration, so a
+ * configuration reload, or even a restart of the daemon component, leaves them open until their expiry, still
+ * listed by {@code spa:grants} and revocable.
  */
-final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoCloseable {
+@Component(service = {LiveGrants.class, GrantRegistry.class}, immediate = true,
+        configurationPolicy = ConfigurationPolicy.IGNORE)
+public final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LiveGrants.class);
     private static final int REVOKE_RETRIES = 5;
@@ -49,6 +61,10 @@ final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoClos
     private final Clock clock;
     private final ScheduledThreadPoolExecutor timer;
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong opened = new AtomicLong();
+    private final AtomicLong closed = new AtomicLong();
+    /** Hears of grants opened and closed (the daemon's alerts); never null. */
+    private volatile java.util.function.Consumer<Alert> events = a -> { };
     private final Map<String, Entry> byKey = new HashMap<>();
     private final Map<String, Entry> byId = new HashMap<>();
     /** The backend the live grants are applied to; null while none is in force. Guarded by this. */
@@ -63,6 +79,11 @@ final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoClos
         Entry(AccessGrant grant) {
             this.grant = grant;
         }
+    }
+
+    @Activate
+    public LiveGrants(@Reference FirewallSlot backend) {
+        this(backend, Clock.systemUTC());
     }
 
     LiveGrants(FirewallSlot backend, Clock clock) {
@@ -115,6 +136,8 @@ final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoClos
                 e = new Entry(g);
                 byKey.put(key, e);
                 byId.put(g.id(), e);
+                opened.incrementAndGet();
+                event(Alert.Kind.GRANT_OPENED, g, "Grant " + g.id() + " opened: " + describe(g));
             } else {
                 e.grant = g;
                 e.expiry.cancel(false);
@@ -167,8 +190,38 @@ final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoClos
     }
 
     private void remove(Entry e) {
-        byId.remove(e.grant.id());
+        if (byId.remove(e.grant.id()) != null) {
+            closed.incrementAndGet();
+            event(Alert.Kind.GRANT_CLOSED, e.grant, "Grant " + e.grant.id() + " closed: " + describe(e.grant));
+        }
         byKey.values().remove(e);
+    }
+
+    private void event(Alert.Kind kind, AccessGrant g, String message) {
+        try {
+            events.accept(new Alert(kind, clock.instant(), null, g.source().getHostAddress(), g.stanza(), message));
+        } catch (RuntimeException ex) {
+            LOG.warn("Grant event listener failed: {}", ex.toString());
+        }
+    }
+
+    /** Where grant openings and closings are reported (the daemon's alerts); null for nowhere. */
+    void events(java.util.function.Consumer<Alert> listener) {
+        this.events = listener == null ? a -> { } : listener;
+    }
+
+    /** Grants opened since start (extensions not counted). */
+    long openedCount() {
+        return opened.get();
+    }
+
+    /** Grants closed since start: expired, revoked, or given up after failed closes. */
+    long closedCount() {
+        return closed.get();
+    }
+
+    synchronized int liveCount() {
+        return byId.size();
     }
 
     @Override
@@ -263,6 +316,7 @@ final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, AutoClos
     }
 
     /** Stops the expiry timer; rules stay for the backend's own exit handling (fwknop's FLUSH_IPT_AT_EXIT). */
+    @Deactivate
     @Override
     public void close() {
         backend.detach(this);

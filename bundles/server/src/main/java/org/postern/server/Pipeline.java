@@ -35,6 +35,8 @@ final class Pipeline implements PacketSink {
     private volatile CommandMode commands;
     private volatile Runnable afterPacket = () -> { };
     private final RefusalLog refusalLog = new RefusalLog(LOG);
+    /** Where refusals go as alerts (the daemon's {@link AlertDispatch}); never null. */
+    private volatile java.util.function.Consumer<org.postern.api.Alert> alerts = a -> { };
 
     Pipeline(PolicySet policy, ReplayCache replay, StanzaTrial trial, LiveGrants grants, RefusalCounters counters,
             Clock clock) {
@@ -56,6 +58,15 @@ final class Pipeline implements PacketSink {
         this.commands = c;
     }
 
+    /** Where refusals are reported as alerts; null for nowhere. */
+    void alerts(java.util.function.Consumer<org.postern.api.Alert> a) {
+        this.alerts = a == null ? x -> { } : a;
+    }
+
+    RefusalCounters counters() {
+        return counters;
+    }
+
     void policy(PolicySet p) {
         this.policy = p;
     }
@@ -66,18 +77,32 @@ final class Pipeline implements PacketSink {
 
     @Override
     public void accept(CapturedPacket packet) {
-        counters.received();
+        counters.received(packet.captureName());
         try {
             process(packet);
         } catch (SpaException e) {
             counters.refused(e.reason());
             refusalLog.refused(packet, e); // one line each up to 200 a second, then a summary a second
+            alert(packet, e);
         } catch (RuntimeException e) {
             counters.refused(RefusalReason.MALFORMED);
             LOG.error("Refused SPA packet from {} ({}): internal error {}", packet.source().getHostAddress(),
                     packet.captureName(), e.toString());
         } finally {
             afterPacket.run();
+        }
+    }
+
+    private void alert(CapturedPacket packet, SpaException e) {
+        try {
+            alerts.accept(new org.postern.api.Alert(e.reason() == RefusalReason.REPLAY
+                    ? org.postern.api.Alert.Kind.REPLAY : org.postern.api.Alert.Kind.REFUSAL, clock.instant(),
+                    e.reason(), packet.source().getHostAddress(), "",
+                    "Refused SPA packet from " + packet.source().getHostAddress() + ":" + packet.sourcePort() + " ("
+                            + packet.captureName() + "): " + e.reason().step() + "/" + e.reason() + ": "
+                            + e.getMessage()));
+        } catch (RuntimeException ex) {
+            LOG.debug("alert: {}", ex.toString());
         }
     }
 

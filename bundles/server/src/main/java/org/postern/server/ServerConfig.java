@@ -20,4 +20,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "source and firewall backend configurations that fwknopd.conf describes (PCAP_INTF, ENABLE_UDP_SERVER, "
             + "IPT_INPUT_ACCESS, ...). Native configurations of the same PIDs in etc/ take precedence.")
     boolean applyFwknopdConf() default true;
+
+    @AttributeDefinition(name = "Watch interval (ms)", description = "How often fwknopd.conf, access.conf and the "
+            + "files it includes are checked for changes; a change is applied live (grants stay open). 0: never "
+            + "(spa:reload, bin/fwknopd -R or a change of this configuration still reload)")
+    long watchInterval() default 1000;
 }

@@ -12,9 +12,14 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.postern.api.DaemonMetrics;
+import org.postern.api.MetricsSnapshot;
+import org.postern.api.PolicyControl;
+import org.postern.api.PolicyState;
 
 @Command(scope = "spa", name = "status",
-        description = "Shows every DS component of the Postern bundles and its state; the last line sums up")
+        description = "Shows the configuration in force, the daemon's counters and every DS component of the Postern "
+                + "bundles with its state; the last line sums up")
 @Service
 public class StatusCommand extends SpaCommand {
 
@@ -22,6 +27,12 @@ public class StatusCommand extends SpaCommand {
 
     @Reference(optional = true)
     ServiceComponentRuntime runtime;
+
+    @Reference(optional = true)
+    PolicyControl control;
+
+    @Reference(optional = true)
+    DaemonMetrics metrics;
 
     @Override
     public Object execute() {
@@ -38,8 +49,40 @@ public class StatusCommand extends SpaCommand {
                         runtime.isComponentEnabled(description), runtime.getComponentConfigurationDTOs(description)));
             }
         }
+        daemon();
         report(all);
         return null;
+    }
+
+    /** The configuration in force, the last reload's outcome and the counters, when the daemon runs. */
+    void daemon() {
+        if (control != null) {
+            PolicyState s = control.state();
+            out().println("Configuration: " + s.stanzas() + " access stanza(s) from " + String.join(", ", s.sources())
+                    + ", in force since " + s.loadedAt() + "; reloads " + s.reloads() + ", refused " + s.failures());
+            if (!s.ok()) {
+                out().println("Last reload refused at " + s.lastErrorAt() + " (the configuration above stays in force): "
+                        + s.lastError());
+            }
+        } else {
+            out().println("Configuration: no daemon running (see the components below)");
+        }
+        if (metrics == null) {
+            return;
+        }
+        MetricsSnapshot m = metrics.metrics();
+        out().println("Packets: received " + m.received() + ", accepted " + m.accepted() + ", refused "
+                + m.refusedTotal() + "; grants opened " + m.grantsOpened() + ", closed " + m.grantsClosed() + ", live "
+                + m.grantsLive());
+        if (!m.refused().isEmpty() || !m.byCapture().isEmpty()) {
+            ShellTable counters = table("Counter", "Count");
+            m.refused().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> counters.addRow().addContent("refused " + e.getKey().step() + "/" + e.getKey(),
+                            e.getValue()));
+            m.byCapture().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> counters.addRow().addContent("capture " + e.getKey(), e.getValue()));
+            print(counters);
+        }
     }
 
     void report(List<ComponentHealth> all) {

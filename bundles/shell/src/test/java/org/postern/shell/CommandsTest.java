@@ -218,4 +218,81 @@ class CommandsTest {
         assertEquals(String.join(System.lineSeparator(), "no capture source available",
                 "no firewall backend available", ""), output());
     }
+
+    @Test
+    void reloadSaysWhatIsInForceOrFailsWithTheError() {
+        org.postern.api.PolicyState good = new org.postern.api.PolicyState(NOW, 2,
+                List.of("/etc/fwknop/access.conf", "org.postern.stanza~web"), 1, 0, null, null);
+        ReloadCommand command = wire(new ReloadCommand());
+        command.control = new org.postern.api.PolicyControl() {
+            public org.postern.api.PolicyState reload() {
+                return good;
+            }
+
+            public org.postern.api.PolicyState state() {
+                return good;
+            }
+        };
+        command.execute();
+        assertTrue(output().startsWith("reloaded: 2 access stanza(s) in force from /etc/fwknop/access.conf, "
+                + "org.postern.stanza~web; live grants kept"), output());
+        org.postern.api.PolicyState bad = new org.postern.api.PolicyState(NOW, 2, good.sources(), 1, 1,
+                "/etc/fwknop/access.conf:7: OPEN_PORTS: bad port", NOW);
+        command.control = new org.postern.api.PolicyControl() {
+            public org.postern.api.PolicyState reload() {
+                return bad;
+            }
+
+            public org.postern.api.PolicyState state() {
+                return bad;
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, command::execute);
+        assertTrue(e.getMessage().contains("access.conf:7: OPEN_PORTS"), e.getMessage());
+        ReloadCommand none = wire(new ReloadCommand());
+        none.execute();
+        assertTrue(output().endsWith("no daemon (policy control) available" + System.lineSeparator()), output());
+    }
+
+    @Test
+    void statusShowsConfigurationReloadErrorAndCounters() {
+        StatusCommand command = wire(new StatusCommand());
+        org.postern.api.PolicyState bad = new org.postern.api.PolicyState(NOW, 2, List.of("/etc/fwknop/access.conf"),
+                1, 1, "/etc/fwknop/access.conf:7: OPEN_PORTS: bad port", NOW);
+        command.control = new org.postern.api.PolicyControl() {
+            public org.postern.api.PolicyState reload() {
+                return bad;
+            }
+
+            public org.postern.api.PolicyState state() {
+                return bad;
+            }
+        };
+        command.metrics = () -> new org.postern.api.MetricsSnapshot(10, 3,
+                Map.of(org.postern.api.RefusalReason.HMAC_MISMATCH, 6L, org.postern.api.RefusalReason.REPLAY, 1L), 3, 1,
+                2, Map.of("udp:fwknopd", 10L));
+        command.daemon();
+        String out = output();
+        assertTrue(out.contains("Configuration: 2 access stanza(s) from /etc/fwknop/access.conf"), out);
+        assertTrue(out.contains("Last reload refused at " + NOW), out);
+        assertTrue(out.contains("/etc/fwknop/access.conf:7: OPEN_PORTS: bad port"), out);
+        assertTrue(out.contains("Packets: received 10, accepted 3, refused 7; grants opened 3, closed 1, live 2"), out);
+        assertTrue(out.contains("refused STANZA_TRIAL/HMAC_MISMATCH"), out);
+        assertTrue(out.contains("refused REPLAY/REPLAY"), out);
+        assertTrue(out.contains("capture udp:fwknopd"), out);
+    }
+
+    @Test
+    void stanzasShowWhereEachValueCameFrom() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("SOURCE", "ANY");
+        settings.put("OPEN_PORTS", "tcp/8443");
+        StanzasCommand command = wire(new StanzasCommand());
+        command.catalog = () -> List.of(new AccessStanzaView("web", "org.postern.stanza~web (etc/org.postern.stanza-web.cfg)",
+                settings, Map.of("OPEN_PORTS", "etc/org.postern.stanza-web.cfg:3")));
+        command.execute();
+        String out = output();
+        assertTrue(out.contains("etc/org.postern.stanza-web.cfg:3"), out);
+        assertTrue(out.contains("org.postern.stanza~web"), out);
+    }
 }
