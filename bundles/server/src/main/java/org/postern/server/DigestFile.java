@@ -50,13 +50,23 @@ final class DigestFile implements ReplayCache, AutoCloseable {
             return;
         }
         if (rotate && Files.exists(file)) {
-            Path old = file.resolveSibling(file.getFileName() + "-old");
-            Files.move(file, old, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            syncDirectory(file);
-            LOG.info("Replay cache {} rotated to {}", file, old);
+            moveAside(file);
         }
-        if (Files.exists(file)) {
+        open(true);
+    }
+
+    private static Path moveAside(Path file) throws IOException {
+        Path old = file.resolveSibling(file.getFileName() + "-old");
+        Files.move(file, old, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(file);
+        LOG.info("Replay cache {} rotated to {}", file, old);
+        return old;
+    }
+
+    /** Opens the file for appending: loads its digests when {@code load}, creates it with its header when absent. */
+    private void open(boolean load) throws IOException {
+        if (load && Files.exists(file)) {
             int n = 0;
             for (String line : Files.readAllLines(file, StandardCharsets.ISO_8859_1)) {
                 String t = line.strip();
@@ -113,6 +123,57 @@ final class DigestFile implements ReplayCache, AutoCloseable {
             d.force(true);
         } catch (IOException | UnsupportedOperationException e) {
             LOG.debug("fsync of directory {}: {}", dir, e.toString());
+        }
+    }
+
+    /**
+     * Rotates the file while the daemon runs (fwknopd's --rotate-digest-cache does it at start only): the file is
+     * moved to {@code <file>-old} and a new one started. The digests held in memory stay, so nothing accepted
+     * before becomes replayable until the next start; from then on packet aging refuses old packets anyway.
+     */
+    synchronized Path rotate() throws IOException {
+        if (file == null) {
+            throw new IOException("the replay cache is in memory only (ENABLE_DIGEST_PERSISTENCE N): nothing to rotate");
+        }
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
+        Path old = moveAside(file);
+        open(false);
+        return old;
+    }
+
+    /**
+     * The line recorded with a digest, read back from the file (an operator's lookup, not on the packet path);
+     * a digest known only in memory (read from a rotated file, or no persistence) has a record of unknowns.
+     */
+    java.util.Optional<ReplayRecord> lookup(String digest) {
+        if (!digests.contains(digest)) {
+            return java.util.Optional.empty();
+        }
+        if (file != null) {
+            try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.ISO_8859_1)) {
+                java.util.Optional<ReplayRecord> r = lines.map(String::strip)
+                        .filter(l -> l.startsWith(digest + ' ') || l.equals(digest))
+                        .map(DigestFile::parse).findFirst();
+                if (r.isPresent()) {
+                    return r;
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                LOG.warn("Reading replay cache {}: {}", file, e.toString());
+            }
+        }
+        return java.util.Optional.of(new ReplayRecord(0, "", 0, "", 0, 0));
+    }
+
+    private static ReplayRecord parse(String line) {
+        String[] f = line.split(" +");
+        try {
+            return new ReplayRecord(Integer.parseInt(f[1]), f[2], Integer.parseInt(f[3]), f[4], Integer.parseInt(f[5]),
+                    Long.parseLong(f[6]));
+        } catch (RuntimeException e) {
+            return new ReplayRecord(0, "", 0, "", 0, 0); // a line of an older format: the digest alone
         }
     }
 

@@ -59,9 +59,11 @@ import org.slf4j.LoggerFactory;
  * Start-time settings (the digest file, the pid file) take effect at the next start.
  */
 @Component(configurationPid = "org.postern.server", immediate = true, service = {PacketSink.class,
-        StanzaCatalog.class, PolicyControl.class, DaemonMetrics.class})
+        StanzaCatalog.class, PolicyControl.class, DaemonMetrics.class, org.postern.api.ReplayCacheControl.class,
+        org.postern.api.PacketExplainer.class})
 @Designate(ocd = ServerConfig.class)
-public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyControl, DaemonMetrics {
+public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyControl, DaemonMetrics,
+        org.postern.api.ReplayCacheControl, org.postern.api.PacketExplainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(FwknopDaemon.class);
 
@@ -339,10 +341,43 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
     }
 
     @Override
+    public int size() {
+        return replay.size();
+    }
+
+    @Override
+    public String location() {
+        return replay.file() == null ? "memory only (ENABLE_DIGEST_PERSISTENCE N)" : replay.file().toString();
+    }
+
+    @Override
+    public java.util.Optional<org.postern.api.ReplayRecord> lookup(String digest) {
+        return replay.lookup(digest.strip());
+    }
+
+    @Override
+    public String digestOf(String wirePacket) {
+        return org.postern.fko.SpaWire.replayDigest(wirePacket.strip());
+    }
+
+    @Override
+    public String rotate() throws IOException {
+        return replay.rotate().toString();
+    }
+
+    @Override
+    public List<org.postern.api.PacketExplainer.ExplainStep> explain(String wirePacket, java.net.InetAddress source,
+            java.net.InetAddress destination) {
+        CapturedPacket p = new CapturedPacket(wirePacket.strip().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                source, 0, destination, 0, org.postern.api.Transport.UDP, Instant.now(), "spa:explain");
+        return pipeline.explain(p);
+    }
+
+    @Override
     public MetricsSnapshot metrics() {
         RefusalCounters c = pipeline.counters();
         return new MetricsSnapshot(c.receivedCount(), c.grantedCount(), c.refusals(), grants.openedCount(),
-                grants.closedCount(), grants.liveCount(), c.byCapture());
+                grants.closedCount(), grants.liveCount(), c.byCapture(), grants.revokedCount(), c.latency());
     }
 
     private Map<String, Object> mbeanValues() {
@@ -355,6 +390,9 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
         v.put("GrantsOpened", m.grantsOpened());
         v.put("GrantsClosed", m.grantsClosed());
         v.put("GrantsLive", m.grantsLive());
+        v.put("GrantsRevoked", m.grantsRevoked());
+        v.put("LatencyCount", m.latency().count());
+        v.put("LatencySumMicros", m.latency().sumMicros());
         v.put("Stanzas", (long) s.stanzas());
         v.put("Reloads", s.reloads());
         v.put("ReloadFailures", s.failures());

@@ -63,6 +63,7 @@ public final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, A
     private final AtomicLong ids = new AtomicLong();
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong closed = new AtomicLong();
+    private final AtomicLong revoked = new AtomicLong();
     /** Hears of grants opened and closed (the daemon's alerts); never null. */
     private volatile java.util.function.Consumer<Alert> events = a -> { };
     private final Map<String, Entry> byKey = new HashMap<>();
@@ -220,6 +221,11 @@ public final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, A
         return closed.get();
     }
 
+    /** Grants closed by {@link #revoke} before their expiry (counted in {@link #closedCount} too). */
+    long revokedCount() {
+        return revoked.get();
+    }
+
     synchronized int liveCount() {
         return byId.size();
     }
@@ -241,6 +247,7 @@ public final class LiveGrants implements GrantRegistry, FirewallSlot.Listener, A
         e.expiry.cancel(false);
         close(e.grant);
         remove(e);
+        revoked.incrementAndGet();
         return Optional.of(e.grant);
     }
 

@@ -63,6 +63,11 @@ final class Pipeline implements PacketSink {
         this.alerts = a == null ? x -> { } : a;
     }
 
+    /** {@code spa:explain}: what {@link #process} would decide, step by step, without doing anything. */
+    java.util.List<org.postern.api.PacketExplainer.ExplainStep> explain(CapturedPacket packet) {
+        return PacketExplanation.of(policy, replay, trial, packet, clock.instant());
+    }
+
     RefusalCounters counters() {
         return counters;
     }
@@ -77,6 +82,7 @@ final class Pipeline implements PacketSink {
 
     @Override
     public void accept(CapturedPacket packet) {
+        long start = System.nanoTime();
         counters.received(packet.captureName());
         try {
             process(packet);
@@ -89,6 +95,7 @@ final class Pipeline implements PacketSink {
             LOG.error("Refused SPA packet from {} ({}): internal error {}", packet.source().getHostAddress(),
                     packet.captureName(), e.toString());
         } finally {
+            counters.decided(System.nanoTime() - start);
             afterPacket.run();
         }
     }

@@ -21,7 +21,17 @@ final class RefusalCounters {
     private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> byCapture =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Upper bounds of the latency buckets, microseconds: 50 us to 1 s, then everything slower. */
+    static final long[] LATENCY_BOUNDS_MICROS = {50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000,
+        100_000, 250_000, 1_000_000};
+
+    private final LongAdder[] latency = new LongAdder[LATENCY_BOUNDS_MICROS.length + 1];
+    private final LongAdder latencySumMicros = new LongAdder();
+
     RefusalCounters() {
+        for (int i = 0; i < latency.length; i++) {
+            latency[i] = new LongAdder();
+        }
         for (RefusalReason r : RefusalReason.values()) {
             refused.put(r, new LongAdder());
         }
@@ -48,6 +58,29 @@ final class RefusalCounters {
         Map<String, Long> out = new java.util.TreeMap<>();
         byCapture.forEach((k, v) -> out.put(k, v.sum()));
         return out;
+    }
+
+    /** One packet decided in {@code nanos}. */
+    void decided(long nanos) {
+        long micros = nanos / 1_000;
+        int i = 0;
+        while (i < LATENCY_BOUNDS_MICROS.length && micros > LATENCY_BOUNDS_MICROS[i]) {
+            i++;
+        }
+        latency[i].increment();
+        latencySumMicros.add(micros);
+    }
+
+    org.postern.api.LatencyHistogram latency() {
+        java.util.List<Long> bounds = new java.util.ArrayList<>();
+        for (long b : LATENCY_BOUNDS_MICROS) {
+            bounds.add(b);
+        }
+        java.util.List<Long> counts = new java.util.ArrayList<>();
+        for (LongAdder a : latency) {
+            counts.add(a.sum());
+        }
+        return new org.postern.api.LatencyHistogram(bounds, counts, latencySumMicros.sum());
     }
 
     void granted() {

@@ -295,4 +295,110 @@ class CommandsTest {
         assertTrue(out.contains("etc/org.postern.stanza-web.cfg:3"), out);
         assertTrue(out.contains("org.postern.stanza~web"), out);
     }
+
+    @Test
+    void statsListsEveryReasonAndLatencyPercentiles() {
+        StatsCommand command = wire(new StatsCommand());
+        org.postern.api.LatencyHistogram h = new org.postern.api.LatencyHistogram(List.of(100L, 1000L, 10000L),
+                List.of(50L, 45L, 5L, 0L), 40_000);
+        command.metrics = () -> new org.postern.api.MetricsSnapshot(103, 2, Map.of(
+                org.postern.api.RefusalReason.HMAC_MISMATCH, 100L, org.postern.api.RefusalReason.REPLAY, 1L), 2, 1, 1,
+                Map.of("udp", 103L), 1, h);
+        command.execute();
+        String out = output();
+        assertTrue(out.contains("received 103, accepted 2, refused 101"), out);
+        assertTrue(out.contains("revoked 1"), out);
+        assertTrue(out.contains("p50 ≤ 100 µs, p90 ≤ 1.0 ms, p99 ≤ 10.0 ms"), out);
+        assertTrue(out.contains("HMAC_MISMATCH") && out.contains("100"), out);
+        // every reason is listed, also at zero
+        for (org.postern.api.RefusalReason r : org.postern.api.RefusalReason.values()) {
+            assertTrue(out.contains(r.name()), r.name());
+        }
+    }
+
+    @Test
+    void replayCacheSizeLookupRotate() throws Exception {
+        String digest = "A".repeat(43);
+        org.postern.api.ReplayCacheControl cache = new org.postern.api.ReplayCacheControl() {
+            int rotated;
+
+            public int size() {
+                return 7;
+            }
+
+            public String location() {
+                return "/var/lib/fwknop/digest.cache";
+            }
+
+            public Optional<org.postern.api.ReplayRecord> lookup(String d) {
+                return d.equals(digest) ? Optional.of(new org.postern.api.ReplayRecord(17, "192.0.2.7", 40000,
+                        "192.0.2.1", 62201, NOW.getEpochSecond())) : Optional.empty();
+            }
+
+            public String digestOf(String wire) {
+                return wire.startsWith("packet") ? digest : "B".repeat(43);
+            }
+
+            public String rotate() {
+                rotated++;
+                return "/var/lib/fwknop/digest.cache-old";
+            }
+        };
+        ReplayCacheCommand size = wire(new ReplayCacheCommand());
+        size.cache = cache;
+        size.execute();
+        ReplayCacheCommand lookup = wire(new ReplayCacheCommand());
+        lookup.cache = cache;
+        lookup.action = "lookup";
+        lookup.digest = "packet-as-sent-in-base64";
+        lookup.execute();
+        ReplayCacheCommand miss = wire(new ReplayCacheCommand());
+        miss.cache = cache;
+        miss.action = "lookup";
+        miss.digest = "C".repeat(43);
+        miss.execute();
+        ReplayCacheCommand rotate = wire(new ReplayCacheCommand());
+        rotate.cache = cache;
+        rotate.action = "rotate";
+        rotate.execute();
+        String out = output();
+        assertTrue(out.contains("7 digest(s) in /var/lib/fwknop/digest.cache"), out);
+        assertTrue(out.contains("packet digest " + digest), out);
+        assertTrue(out.contains("held: accepted at 2026-11-28T12:00:00Z from 192.0.2.7:40000"), out);
+        assertTrue(out.contains("not in the replay cache"), out);
+        assertTrue(out.contains("rotated: the old digests are in /var/lib/fwknop/digest.cache-old"), out);
+        ReplayCacheCommand bad = wire(new ReplayCacheCommand());
+        bad.cache = cache;
+        bad.action = "purge";
+        assertThrows(IllegalArgumentException.class, bad::execute);
+    }
+
+    @Test
+    void keyGenPrintsFwknopLines() {
+        KeyGenCommand command = wire(new KeyGenCommand());
+        command.execute();
+        String[] lines = output().split("\n");
+        assertTrue(lines[0].matches("KEY_BASE64: [A-Za-z0-9+/=]{44}"), lines[0]);
+        assertTrue(lines[1].matches("HMAC_KEY_BASE64: [A-Za-z0-9+/=]{88}"), lines[1]);
+        KeyGenCommand bad = wire(new KeyGenCommand());
+        bad.keyLength = 33;
+        assertThrows(IllegalArgumentException.class, bad::execute);
+    }
+
+    @Test
+    void explainPrintsEachStepAndTheVerdict() throws Exception {
+        ExplainCommand command = wire(new ExplainCommand());
+        command.packet = "abc";
+        command.source = "192.0.2.7";
+        command.explainer = (wire, src, dst) -> List.of(
+                new org.postern.api.PacketExplainer.ExplainStep(org.postern.api.RefusalReason.Step.PRE_CHECK, "", true,
+                        null, "ok " + src.getHostAddress()),
+                new org.postern.api.PacketExplainer.ExplainStep(org.postern.api.RefusalReason.Step.STANZA_TRIAL,
+                        "access.conf:1", false, org.postern.api.RefusalReason.HMAC_MISMATCH, "HMAC does not verify"));
+        command.execute();
+        String out = output();
+        assertTrue(out.contains("ok 192.0.2.7"), out);
+        assertTrue(out.contains("refuse HMAC_MISMATCH"), out);
+        assertTrue(out.contains("Verdict: refused"), out);
+    }
 }

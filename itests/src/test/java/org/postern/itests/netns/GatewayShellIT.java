@@ -29,6 +29,8 @@ class GatewayShellIT extends GatewaySupport {
         Distribution dist = Distribution.copyOf(assembly, root);
         home = dist.home;
         Path dir = DaemonProcess.writeConfig(root.resolve("gw"), bed, false, List.of(), stanza());
+        // the Prometheus endpoint, off by default, on 127.0.0.1 when enabled
+        Files.writeString(dist.home.resolve("etc/org.postern.metrics.cfg"), "enabled = true\n");
         try (DaemonProcess d = DaemonProcess.postern(dist.home, dir, bed, false)
                 .start("Capture source pcap:fwknopd running", Duration.ofSeconds(60))) {
             assertTrue(Wait.until(Duration.ofSeconds(60), () -> shell("spa:status").contains("components")),
@@ -56,8 +58,22 @@ class GatewayShellIT extends GatewaySupport {
                 bed.srv(IPTABLES, "-w", "-D", "INPUT", "-s", bed.clientIp, "-j", "ACCEPT");
             }
 
-            // the operator's view of a live grant
-            assertTrue(realClient(with(keys(), "-A", "tcp/" + NetnsTestbed.SERVICE_PORT)).ok());
+            // spa:explain of a packet made but not sent: every step's verdict, nothing recorded
+            Path saved = root.resolve("saved.spa");
+            assertTrue(realClient(with(keys(), "-A", "tcp/" + NetnsTestbed.SERVICE_PORT, "--test", "--save-packet",
+                    saved.toString())).ok());
+            String packet = Files.readString(saved).strip();
+            String explained = shell("spa:explain --source " + bed.clientIp + " " + packet);
+            assertTrue(explained.contains("Verdict: accepted"), explained);
+            assertTrue(explained.contains("tcp/" + NetnsTestbed.SERVICE_PORT), explained);
+            String wrongSource = shell("spa:explain --source 192.0.2.99 " + packet);
+            assertTrue(wrongSource.contains("Verdict: accepted"), wrongSource); // SOURCE ANY: the source only sets $SRC
+            assertTrue(shell("spa:replay-cache lookup " + packet).contains("not in the replay cache"));
+            String keyGen = shell("spa:key-gen");
+            assertTrue(keyGen.contains("KEY_BASE64: ") && keyGen.contains("HMAC_KEY_BASE64: "), keyGen);
+
+            // the operator's view of a live grant (60 s, so that spa:revoke, not expiry, closes it)
+            assertTrue(realClient(with(keys(), "-A", "tcp/" + NetnsTestbed.SERVICE_PORT, "-f", "60")).ok());
             assertTrue(ruleAppears(), d.logText());
             String grants = shell("spa:grants");
             String row = grants.lines().filter(l -> l.contains(bed.clientIp)).findFirst().orElse("");
@@ -74,12 +90,42 @@ class GatewayShellIT extends GatewaySupport {
             assertFalse(status.contains("problems"), status);
 
             String revoked = shell("spa:revoke " + id);
+            assertTrue(revoked.contains("revoked " + id), revoked);
             assertTrue(Wait.until(Duration.ofSeconds(5),
                     () -> !bed.ruleFor("FWKNOP_INPUT", bed.clientIp, NetnsTestbed.SERVICE_PORT)),
                     "spa:revoke left the rule: " + revoked);
             assertClosedByTimeout("after spa:revoke");
             assertTrue(shell("spa:grants").contains("no live grants"));
+            String cache = shell("spa:replay-cache");
+            assertTrue(cache.contains("1 digest(s) in "), cache);
+            String stats = shell("spa:stats");
+            assertTrue(stats.contains("accepted 1"), stats);
+            assertTrue(stats.contains("HMAC_MISMATCH"), stats);
+            assertTrue(stats.contains("Pipeline latency: p50"), stats);
+            String scrape = scrape();
+            assertTrue(scrape.startsWith("HTTP/1.1 200 OK"), scrape);
+            assertTrue(scrape.contains("\npostern_packets_accepted_total 1\n"), scrape);
+            assertTrue(scrape.contains("\npostern_grants_revoked_total 1\n"), scrape);
+            assertTrue(scrape.contains("postern_pipeline_latency_seconds_count "), scrape);
+            assertTrue(sockets().lines().anyMatch(l -> l.contains("127.0.0.1:9464") || l.contains("127.0.0.1]:9464")), "metrics not on 127.0.0.1:9464");
+
             assertEquals(0, d.stop());
+        }
+    }
+
+    private static String sockets() {
+        return bed.srv("ss", "-Hltunp").out();
+    }
+
+    /** GET /metrics on the gateway's 127.0.0.1:9464, with nc inside its namespace. */
+    private static String scrape() throws java.io.IOException {
+        Path in = Files.createTempFile("scrape", ".in");
+        try {
+            Files.writeString(in, "GET /metrics HTTP/1.0\r\n\r\n", StandardCharsets.ISO_8859_1);
+            return Exec.run(20, in, List.of("ip", "netns", "exec", bed.serverNs, "nc", "-N", "-w", "5", "127.0.0.1",
+                    "9464")).out();
+        } finally {
+            Files.delete(in);
         }
     }
 
