@@ -181,24 +181,10 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
         } else if (nativeStanzas.isEmpty()) {
             LOG.warn("No access.conf at {}: every packet will be refused until stanzas are configured", accessFile);
         }
-        List<NativeStanza> sorted = new ArrayList<>(nativeStanzas);
-        sorted.sort(java.util.Comparator.comparing(NativeStanza::name).thenComparing(NativeStanza::pid));
-        Set<String> names = new java.util.HashSet<>();
-        for (NativeStanza n : sorted) {
-            if (!names.add(n.name())) {
-                throw new ConfigException(n.origin() + ": name: another native stanza is named '" + n.name() + "'");
-            }
-            List<AccessStanza> one;
-            try {
-                one = parser.parse(n.lines());
-            } catch (ConfigException e) {
-                throw new ConfigException(e.getMessage() + " (native stanza " + n.pid() + ")");
-            }
-            stanzas.add(one.get(0).withName(n.name()));
-            sources.add(n.pid());
-        }
-        if (!sorted.isEmpty()) {
-            LOG.info("{} native access stanza(s) from {} configuration(s)", sorted.size(), NativeStanza.FACTORY_PID);
+        stanzas.addAll(NativeStanza.parseAll(parser, nativeStanzas, sources));
+        if (!nativeStanzas.isEmpty()) {
+            LOG.info("{} native access stanza(s) from {} configuration(s)", nativeStanzas.size(),
+                    NativeStanza.FACTORY_PID);
         }
         parser.notices().forEach(LOG::warn);
         if (!settings.value("FIREWALL_TYPE").strip().equals("cmd-cycle")) {

@@ -23,13 +23,13 @@ import org.postern.fko.KeyGen;
 
 /**
  * The one-shot verbs of {@code bin/fwknopd} that need no running daemon, run in a plain JVM (no OSGi) with the
- * server, api and fko jars on the class path: {@code dump-config} ({@code -D}: the effective fwknopd.conf and
- * access.conf, key material masked), {@code parse-config} ({@code --exit-parse-config}), {@code key-gen}
+ * server, api and fko jars on the class path: {@code dump-config} ({@code -D}: the effective fwknopd.conf, then
+ * access.conf's stanzas and the native {@code org.postern.stanza-*.cfg} ones, key material masked), {@code parse-config} ({@code --exit-parse-config}), {@code key-gen}
  * ({@code --key-gen}, {@code --key-gen-file}), and {@code control} (one request to a running daemon's
  * {@link ControlSocket}).
  *
  * <p>Arguments: the verb, then {@code name=value} pairs: {@code conf}, {@code access}, {@code override}
- * (comma list), and {@code KEYWORD=value} overrides (upper case: {@code PCAP_INTF=eth1}); for key-gen
+ * (comma list), {@code etc} (the distribution's etc folder, for native stanzas), and {@code KEYWORD=value} overrides (upper case: {@code PCAP_INTF=eth1}); for key-gen
  * {@code keylen}, {@code hmaclen}, {@code hmactype}, {@code file}; for control {@code socket}, {@code request}.
  * Exit status: 0 success, 1 error.
  */
@@ -109,7 +109,12 @@ public final class FwknopdTool {
         Path access = a == null || a.isBlank() ? Paths.get(settings.value("ACCESS_FILE")) : Paths.get(a);
         AccessConfParser parser = new AccessConfParser().gpgHome(Paths.get(settings.value("GPG_HOME_DIR")))
                 .natEnabled(NatPolicy.from(settings).any());
-        List<AccessStanza> stanzas = parser.parse(access);
+        List<AccessStanza> stanzas = new ArrayList<>();
+        List<NativeStanza> natives = NativeStanza.fromEtc(opts.get("etc") == null ? null : Paths.get(opts.get("etc")));
+        if (Files.exists(access) || natives.isEmpty()) {
+            stanzas.addAll(parser.parse(access));
+        }
+        stanzas.addAll(NativeStanza.parseAll(parser, natives, new ArrayList<>()));
         notices.addAll(parser.notices());
         return new Loaded(conf, settings, access, stanzas, notices);
     }
@@ -130,7 +135,8 @@ public final class FwknopdTool {
                     e.getValue()[1]);
         }
         out.println();
-        out.println("Current access.conf settings (" + l.access() + "):");
+        out.println("Current access.conf settings (" + l.access() + ", then the native " + NativeStanza.FACTORY_PID
+                + " stanzas):");
         int n = 1;
         for (AccessStanza s : l.stanzas()) {
             out.println();

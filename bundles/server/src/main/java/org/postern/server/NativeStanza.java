@@ -86,6 +86,65 @@ public final class NativeStanza {
         this.lines = List.copyOf(ordered);
     }
 
+    /**
+     * The native stanzas as the daemon tries them, after access.conf's: sorted by name (then PID), each parsed on
+     * its own; two with one name are an error. Adds each PID to {@code sources}.
+     */
+    static List<AccessStanza> parseAll(AccessConfParser parser, java.util.Collection<NativeStanza> natives,
+            List<String> sources) throws ConfigException {
+        List<NativeStanza> sorted = new ArrayList<>(natives);
+        sorted.sort(java.util.Comparator.comparing(NativeStanza::name).thenComparing(NativeStanza::pid));
+        Set<String> names = new java.util.HashSet<>();
+        List<AccessStanza> out = new ArrayList<>();
+        for (NativeStanza n : sorted) {
+            if (!names.add(n.name())) {
+                throw new ConfigException(n.origin() + ": name: another native stanza is named '" + n.name() + "'");
+            }
+            List<AccessStanza> one;
+            try {
+                one = parser.parse(n.lines());
+            } catch (ConfigException e) {
+                throw new ConfigException(e.getMessage() + " (native stanza " + n.pid() + ")");
+            }
+            out.add(one.get(0).withName(n.name()));
+            sources.add(n.pid());
+        }
+        return out;
+    }
+
+    /**
+     * The native stanzas of a Karaf {@code etc} folder ({@code org.postern.stanza-<name>.cfg}), read as Felix
+     * FileInstall would hand them over, for {@code bin/fwknopd -D} and {@code --exit-parse-config}, which run
+     * without the framework.
+     */
+    static List<NativeStanza> fromEtc(Path etc) throws ConfigException {
+        List<NativeStanza> out = new ArrayList<>();
+        if (etc == null || !java.nio.file.Files.isDirectory(etc)) {
+            return out;
+        }
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(etc)) {
+            for (Path f : files.sorted().toList()) {
+                String fn = f.getFileName().toString();
+                if (!fn.startsWith(FACTORY_PID + "-") || !fn.endsWith(".cfg")) {
+                    continue;
+                }
+                java.util.Properties p = new java.util.Properties();
+                try (java.io.Reader r = java.nio.file.Files.newBufferedReader(f, java.nio.charset.StandardCharsets.UTF_8)) {
+                    p.load(r);
+                }
+                Map<String, Object> props = new java.util.HashMap<>();
+                p.forEach((k, v) -> props.put(k.toString(), v.toString()));
+                String alias = fn.substring(FACTORY_PID.length() + 1, fn.length() - ".cfg".length());
+                props.put("service.pid", FACTORY_PID + "~" + alias);
+                props.put("felix.fileinstall.filename", f.toUri().toString());
+                out.add(new NativeStanza(props));
+            }
+        } catch (java.io.IOException e) {
+            throw new ConfigException(etc + ": cannot read the native stanza configurations: " + e.getMessage());
+        }
+        return out;
+    }
+
     /** The configuration PID, {@code org.postern.stanza~web}. */
     String pid() {
         return pid;

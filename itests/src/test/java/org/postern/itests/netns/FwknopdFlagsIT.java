@@ -75,12 +75,33 @@ class FwknopdFlagsIT extends GatewaySupport {
                 && l.contains(over + ":1")), o.out());
 
         Exec.Result flags = fwknopd(30, files("-D", "--sudo-exe", "/usr/local/bin/doas", "--gpg-home-dir",
-                "/srv/gnupg"));
+                "/srv/gnupg", "-P", "udp port 5555", "-i", "lo"));
+        assertTrue(flags.out().lines().anyMatch(l -> l.contains("PCAP_FILTER") && l.contains("'udp port 5555'")),
+                flags.out());
+        assertTrue(flags.out().lines().anyMatch(l -> l.contains("PCAP_INTF") && l.contains("'lo'")), flags.out());
         assertEquals(0, flags.exit(), flags.out());
         assertTrue(flags.out().lines().anyMatch(l -> l.contains("SUDO_EXE") && l.contains("/usr/local/bin/doas")),
                 flags.out());
         assertTrue(flags.out().lines().anyMatch(l -> l.contains("GPG_HOME_DIR") && l.contains("/srv/gnupg")),
                 flags.out());
+
+        // -D shows the native stanzas too (after access.conf's), keys masked; --key-gen-file writes the keys
+        Path etc = assembly.resolve("etc/org.postern.stanza-flagstest.cfg");
+        Files.writeString(etc, "SOURCE = 192.0.2.0/24\nKEY_BASE64 = " + keyB64 + "\nOPEN_PORTS = tcp/2323\n");
+        try {
+            Exec.Result n = fwknopd(30, files("-D"));
+            assertEquals(0, n.exit(), n.out());
+            assertTrue(n.out().lines().anyMatch(l -> l.contains("192.0.2.0/24") && l.contains("[flagstest]")), n.out());
+            assertTrue(n.out().contains("tcp/2323"), n.out());
+            assertFalse(n.out().contains(keyB64), "key material in -D output:\n" + n.out());
+        } finally {
+            Files.delete(etc);
+        }
+        Path keyFile = dir.resolve("keys.out");
+        Exec.Result kf = fwknopd(30, "--key-gen-file", keyFile.toString(), "--key-gen");
+        assertEquals(0, kf.exit(), kf.out());
+        assertTrue(Files.readString(keyFile).matches("KEY_BASE64: [A-Za-z0-9+/]{43}=\nHMAC_KEY_BASE64: [A-Za-z0-9+/]{86}==\n"),
+                Files.readString(keyFile));
 
         Exec.Result k = fwknopd(30, "--key-gen");
         assertEquals(0, k.exit(), k.out());
