@@ -58,8 +58,11 @@ record AccessStanza(String name, List<AddressRange> sources, List<AddressRange> 
     }
 
     boolean matchesDestination(InetAddress dst) {
-        if (destinations.isEmpty() || dst == null) {
+        if (destinations.isEmpty()) {
             return true;
+        }
+        if (dst == null) {
+            return false; // a UDP socket bound to the wildcard cannot tell: a restricted stanza does not serve it
         }
         for (AddressRange r : destinations) {
             if (r.matches(dst)) {

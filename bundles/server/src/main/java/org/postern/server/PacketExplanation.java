@@ -50,7 +50,15 @@ final class PacketExplanation {
                 continue;
             }
             if (s.expiredAt(now)) {
-                out.add(fail(s.name(), new SpaException(RefusalReason.STANZA_EXPIRED, "access stanza has expired")));
+                boolean itsKeys;
+                try {
+                    trial.open(s, wire);
+                    itsKeys = true;
+                } catch (SpaException e) {
+                    itsKeys = e.reason().step() == Step.POLICY;
+                }
+                out.add(fail(s.name(), new SpaException(RefusalReason.STANZA_EXPIRED, "access stanza has expired"
+                        + (itsKeys ? " (the packet was made with its keys)" : " (and its keys do not open the packet)"))));
                 continue;
             }
             SpaMessage m;

@@ -122,14 +122,14 @@ final class Pipeline implements PacketSink {
             throw replayed(packet);
         }
         Instant now = clock.instant();
-        SpaException best = null;
+        BestRefusal best = new BestRefusal();
         boolean recorded = false;
         for (AccessStanza s : p.stanzas()) {
             if (!StanzaTrial.serves(s, packet)) {
                 continue;
             }
             if (s.expiredAt(now)) {
-                best = better(best, new SpaException(RefusalReason.STANZA_EXPIRED, "Access stanza has expired [" + s.name() + "]"));
+                best.offer(expired(s, wire), s);
                 continue;
             }
             SpaMessage m;
@@ -143,7 +143,7 @@ final class Pipeline implements PacketSink {
                         throw replayed(packet);
                     }
                 }
-                best = better(best, new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"));
+                best.offer(new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"), s);
                 continue;
             }
             if (!recorded) {
@@ -156,7 +156,7 @@ final class Pipeline implements PacketSink {
             try {
                 d = PolicyCheck.decide(s, m, packet, p, now);
             } catch (SpaException e) {
-                best = better(best, new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"));
+                best.offer(new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"), s);
                 continue;
             }
             if (m.type() == org.postern.fko.MessageType.COMMAND) {
@@ -177,8 +177,24 @@ final class Pipeline implements PacketSink {
             counters.granted();
             return g;
         }
-        throw best != null ? best : new SpaException(RefusalReason.NO_STANZA_MATCHED,
+        throw best.get() != null ? best.get() : new SpaException(RefusalReason.NO_STANZA_MATCHED,
                 "no stanza serves " + packet.source().getHostAddress() + " -> " + packet.destination());
+    }
+
+    /**
+     * The refusal an expired stanza gives: STANZA_EXPIRED when the packet was made with its keys (fwknopd says so
+     * for every packet, before any key is tried, which blames the expired stanza for packets meant for no one),
+     * else the trial's own refusal. Nothing of the packet is acted on either way.
+     */
+    SpaException expired(AccessStanza s, String wire) {
+        try {
+            trial.open(s, wire);
+        } catch (SpaException e) {
+            if (e.reason().step() != RefusalReason.Step.POLICY) {
+                return new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]");
+            }
+        }
+        return new SpaException(RefusalReason.STANZA_EXPIRED, "Access stanza has expired [" + s.name() + "]");
     }
 
     /**
@@ -241,11 +257,32 @@ final class Pipeline implements PacketSink {
     }
 
     /** Keeps the refusal from the furthest step: the most precise account of why nothing opened. */
-    private static SpaException better(SpaException best, SpaException candidate) {
-        if (best == null || candidate.reason().step().compareTo(best.reason().step()) > 0) {
-            return candidate;
+    /**
+     * The refusal that explains a packet best, of its stanzas' refusals: the later pipeline step wins (the packet got
+     * further with that stanza); within the stanza trial, a failure after the stanza's HMAC verified (the packet was
+     * made with that stanza's HMAC key: wrong cipher mode, bad field) beats an HMAC mismatch of another stanza. A tie
+     * keeps the first stanza's. One per packet, on the packet's thread.
+     */
+    static final class BestRefusal {
+        private SpaException best;
+        private int rank = -1;
+
+        void offer(SpaException candidate, AccessStanza s) {
+            RefusalReason r = candidate.reason();
+            int k = r.step().ordinal() * 2;
+            if (r.step() == RefusalReason.Step.STANZA_TRIAL && s.hmacKey() != null && r != RefusalReason.HMAC_MISMATCH
+                    && r != RefusalReason.HMAC_MISSING && r != RefusalReason.CIPHER_UNAVAILABLE) {
+                k++;
+            }
+            if (k > rank) {
+                rank = k;
+                best = candidate;
+            }
         }
-        return best;
+
+        SpaException get() {
+            return best;
+        }
     }
 
     private static ReplayRecord record(CapturedPacket p, Instant now) {

@@ -213,6 +213,15 @@ public final class UdpCapture implements CaptureSource {
     private IOException receive(DatagramChannel ch) {
         ByteBuffer buffer = ByteBuffer.allocate(maxPacketBytes + 1);
         int localPort = boundPort;
+        // the destination a stanza's DESTINATION is checked against: the bound address; a wildcard socket cannot
+        // tell which of the host's addresses a datagram was sent to (null: only DESTINATION ANY stanzas serve it)
+        InetAddress local = null;
+        try {
+            InetAddress bound = ((InetSocketAddress) ch.getLocalAddress()).getAddress();
+            local = bound.isAnyLocalAddress() ? null : bound;
+        } catch (IOException e) {
+            // closed meanwhile: the receive below reports it
+        }
         while (true) {
             buffer.clear();
             SocketAddress from;
@@ -227,7 +236,7 @@ public final class UdpCapture implements CaptureSource {
                 continue;
             }
             byte[] payload = Arrays.copyOf(buffer.array(), buffer.position());
-            outlet.deliver(outlet.carried(new CapturedPacket(payload, sender.getAddress(), sender.getPort(), null,
+            outlet.deliver(outlet.carried(new CapturedPacket(payload, sender.getAddress(), sender.getPort(), local,
                     localPort, Transport.UDP, Instant.now(), name)));
         }
     }

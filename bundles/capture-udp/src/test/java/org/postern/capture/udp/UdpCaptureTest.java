@@ -56,7 +56,7 @@ class UdpCaptureTest {
                 assertArrayEquals(("payload-" + i).getBytes(US_ASCII), p.payload());
                 assertEquals(InetAddress.getLoopbackAddress(), p.source());
                 assertEquals(client.getLocalPort(), p.sourcePort());
-                assertNull(p.destination());
+                assertEquals(InetAddress.getLoopbackAddress(), p.destination()); // bound to 127.0.0.1
                 assertEquals(port, p.destinationPort());
                 assertEquals(Transport.UDP, p.transport());
                 assertEquals("test", p.captureName());
