@@ -269,6 +269,10 @@ final class Pipeline implements PacketSink {
 
         void offer(SpaException candidate, AccessStanza s) {
             RefusalReason r = candidate.reason();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("Stanza {} does not take the packet: {}/{}: {}", s.name(), r.step(), r,
+                        candidate.getMessage());
+            }
             int k = r.step().ordinal() * 2;
             if (r.step() == RefusalReason.Step.STANZA_TRIAL && s.hmacKey() != null && r != RefusalReason.HMAC_MISMATCH
                     && r != RefusalReason.HMAC_MISSING && r != RefusalReason.CIPHER_UNAVAILABLE) {
