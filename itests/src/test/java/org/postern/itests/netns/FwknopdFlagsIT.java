@@ -179,13 +179,19 @@ class FwknopdFlagsIT extends GatewaySupport {
             assertEquals("# <digest> <proto> <src_ip> <src_port> <dst_ip> <dst_port> <time>\n", Files.readString(cache));
             String pid = Files.readString(dir.resolve("fwknopd.pid")).strip();
 
-            // only the instance named (-p): the restart takes the arguments of the last start
-            Exec.Result restart = fwknopd(90, "-p", dir.resolve("fwknopd.pid").toString(), "-R");
+            // -R alone: a live reload of the instance named (-p), same process, grants kept
+            Exec.Result reload = fwknopd(60, "-p", dir.resolve("fwknopd.pid").toString(), "-R");
+            assertEquals(0, reload.exit(), reload.out());
+            assertTrue(reload.out().contains("Reloaded: 1 access stanza(s) in force; live grants kept"), reload.out());
+            assertEquals(pid, Files.readString(dir.resolve("fwknopd.pid")).strip());
+            assertEquals(1, count(karafLog, "Postern fwknopd ready"));
+
+            // -R with start options: stopped and started again with them; the rotation was a one-shot
+            Exec.Result restart = fwknopd(90, files("-U", "-R"));
             assertEquals(0, restart.exit(), restart.out());
             assertTrue(Wait.until(Duration.ofSeconds(60), () -> count(karafLog, "Postern fwknopd ready") >= 2),
                     "not ready again after -R:\n" + read(karafLog));
             assertNotEquals(pid, Files.readString(dir.resolve("fwknopd.pid")).strip());
-            // the rotation was a one-shot: the restart keeps the current cache
             assertEquals(before, Files.readString(dir.resolve("digest.cache-old")));
             assertTrue(read(dir.resolve("karaf/postern.jvm.args")).contains("postern.udp.server"), "-R lost the flags");
         } finally {
