@@ -88,6 +88,7 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
     private volatile Loaded current;
     private volatile ConfigWatch watch;
     private volatile PolicyState state;
+    private HangupSignal hangup;
 
     /** A configuration read and validated, ready to be put in force. */
     record Loaded(PolicySet policy, DaemonSettings settings, Launch launch, List<String> sources, Set<Path> files,
@@ -130,6 +131,7 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
             this.mbean = new MetricsMBean(this::mbeanValues);
             mbean.register();
             watchFiles(config.watchInterval());
+            hangup = HangupSignal.install(() -> reloadSoon("SIGHUP"));
             LOG.info("Postern fwknopd ready{}", launch.testMode() ? " (test mode)" : "");
         } catch (ConfigException e) {
             LOG.error("Configuration error: {}", e.getMessage());
@@ -414,6 +416,9 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
     /** The grants stay with {@link LiveGrants}: open until their expiry, also while this component is away. */
     @Deactivate
     void deactivate() {
+        if (hangup != null) {
+            hangup.close();
+        }
         stopThreads();
         grants.events(null);
         mbean.unregister();

@@ -186,6 +186,12 @@ class FwknopdFlagsIT extends GatewaySupport {
             assertEquals(pid, Files.readString(dir.resolve("fwknopd.pid")).strip());
             assertEquals(1, count(karafLog, "Postern fwknopd ready"));
 
+            // SIGHUP (kill -HUP, systemd's ExecReload): the same live reload, never a shutdown
+            Exec.run(10, "kill", "-HUP", pid);
+            assertTrue(Wait.until(Duration.ofSeconds(20), () -> count(karafLog, "Configuration reloaded (SIGHUP)") == 1),
+                    "SIGHUP did not reload:\n" + read(karafLog));
+            assertEquals(0, fwknopd(30, files("-S")).exit(), "SIGHUP stopped the daemon");
+
             // -R with start options: stopped and started again with them; the rotation was a one-shot
             Exec.Result restart = fwknopd(90, files("-U", "-R"));
             assertEquals(0, restart.exit(), restart.out());
