@@ -132,6 +132,27 @@ public final class CommandLineOptions {
     @Option(names = "--Max-packet-size", paramLabel = "<bytes>")
     Integer maxPacketSize;
 
+    // ---- fwknop 1.9 knock sequences (--Server-mode knock|shared) ------------------------------------------
+    /** {@code knock} (encrypted sequence) or {@code shared}; with it {@code -r}, {@code -t}, {@code -u} take 1.9's meanings. */
+    @Option(names = "--Server-mode", paramLabel = "<knock|shared>")
+    String serverMode;
+
+    @Option(names = "--offset", paramLabel = "<port>")
+    Integer offset;
+
+    @Option(names = "--rotate-proto")
+    boolean rotateProto;
+
+    @Option(names = "--time-delay", paramLabel = "<seconds>")
+    Integer timeDelay;
+
+    @Option(names = "--user-rc", paramLabel = "<file>")
+    String userRc;
+
+    /** Send a fwknop 1.9.12 SPA packet (Postern option). */
+    @Option(names = "--legacy-1.9")
+    boolean legacy19;
+
     // ---- external IP (-R) ------------------------------------------------------------------------------
     @Option(names = {"-R", "--resolve-ip-https", "--resolve-ip-http", "--Resolve-external-IP", "--whatismyip"})
     boolean resolveIp;

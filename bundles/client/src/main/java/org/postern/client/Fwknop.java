@@ -95,6 +95,10 @@ public final class Fwknop {
         }
         Map<String, String> childEnv = applyLocale(cli);
         Path home = home(cli);
+        if (cli.serverMode != null) {
+            return new SequenceMode(this, ctx, out, cli, home).run();
+        }
+        SequenceMode.refuseWithoutServerMode(cli);
 
         // the saved command lines (fwknop's prev_exec): -l and --Last-host replace this command line altogether
         Path argsFile = argsFile(cli, home);
@@ -215,7 +219,8 @@ public final class Fwknop {
     }
 
     /** The fast parser, else picocli (which also words the errors). */
-    private static CommandLineOptions parse(String[] args) throws KnockException {
+    static CommandLineOptions parse(String[] given) throws KnockException {
+        String[] args = QuickArgs.knockModeShorts(given);
         CommandLineOptions cli = QuickArgs.parse(args);
         if (cli != null) {
             return cli;
@@ -444,6 +449,9 @@ public final class Fwknop {
         }
         if (cli.keyHmac != null) {
             k.hmacKey(argBytes(cli.keyHmac));
+        }
+        if (cli.legacy19) {
+            k.legacy19(true);
         }
         if (cli.useHmac) {
             k.useHmac(true);
@@ -926,7 +934,7 @@ public final class Fwknop {
     }
 
     /** {@code --stdin} or {@code --fd N}, else null (the terminal is asked). */
-    private InputStream keyInput(CommandLineOptions cli) throws KnockException {
+    InputStream keyInput(CommandLineOptions cli) throws KnockException {
         if (cli.stdin) {
             return ctx.stdin();
         }
@@ -946,7 +954,7 @@ public final class Fwknop {
     }
 
     /** fwknop's read_passwd_from_stream: up to a newline, EOF or ^C (which discards it); at most 127 characters. */
-    private static char[] readLine(InputStream in) throws KnockException {
+    static char[] readLine(InputStream in) throws KnockException {
         StringBuilder sb = new StringBuilder();
         try {
             int c;

@@ -56,6 +56,12 @@ final class QuickArgs {
         {"timeOffsetPlus", "1", "--time-offset-plus"},
         {"timeOffsetMinus", "1", "--time-offset-minus"},
         {"maxPacketSize", "1", "--Max-packet-size"},
+        {"serverMode", "1", "--Server-mode"},
+        {"offset", "1", "--offset"},
+        {"rotateProto", "0", "--rotate-proto"},
+        {"timeDelay", "1", "--time-delay"},
+        {"userRc", "1", "--user-rc"},
+        {"legacy19", "0", "--legacy-1.9"},
         {"resolveIp", "0", "-R", "--resolve-ip-https", "--resolve-ip-http", "--Resolve-external-IP", "--whatismyip"},
         {"resolveHttpOnly", "0", "--resolve-http-only"},
         {"resolveUrl", "1", "--resolve-url", "--URL"},
@@ -124,12 +130,6 @@ final class QuickArgs {
 
     /** fwknop 1.9 options of features that fwknop 2.x (and this client) dropped: name, then the reason. */
     private static final String[][] DROPPED_19 = {
-        {"--Server-mode", "the port-knocking modes of fwknop 1.9 (--Server-mode knock|shared) are not offered:"
-            + " fwknop 2.x and Postern speak SPA only"},
-        {"--offset", "--offset belongs to fwknop 1.9's encrypted knock sequences, which are not offered"},
-        {"--rotate-proto", "--rotate-proto belongs to fwknop 1.9's encrypted knock sequences, which are not offered"},
-        {"--time-delay", "--time-delay belongs to fwknop 1.9's knock sequences, which are not offered"},
-        {"--user-rc", "--user-rc names fwknop 1.9's knock-sequence file; the 2.x ~/.fwknoprc is --rc-file"},
         {"--Include-salted", "--Include-salted makes packets only fwknopd < 1.9.2 takes (fwknopd 2.x drops them)"},
         {"--Include-equals", "--Include-equals is for fwknopd < 1.9.6 only"},
         {"--Include-gpg-prefix", "--Include-gpg-prefix is for fwknopd < 1.9.6 only (fwknopd 2.x drops such packets)"},
@@ -299,6 +299,71 @@ final class QuickArgs {
         return out;
     }
 
+    /**
+     * With {@code --Server-mode knock|shared} on the command line, the short options take fwknop 1.9's knock
+     * meanings: {@code -r} = {@code --rotate-proto} (2.x: {@code --rand-port}), {@code -t} = {@code --time-delay}
+     * (not a 2.x option), {@code -u} = {@code --user-rc} (2.x: {@code --user-agent}). Only a separate {@code -r},
+     * {@code -t [N]}/{@code -tN}, {@code -u [f]}/{@code -uf} is rewritten (not inside a cluster); option values are
+     * left alone. Without a knock server mode the arguments are returned unchanged.
+     */
+    static String[] knockModeShorts(String[] args) {
+        boolean knockMode = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = null;
+            if (a.equals("--Server-mode") || a.equals("-Server-mode")) {
+                v = i + 1 < args.length ? args[i + 1] : null;
+            } else if (a.startsWith("--Server-mode=") || a.startsWith("-Server-mode=")) {
+                v = a.substring(a.indexOf('=') + 1);
+            }
+            if (v != null && (v.equalsIgnoreCase("knock") || v.equalsIgnoreCase("shared"))) {
+                knockMode = true;
+            }
+        }
+        if (!knockMode) {
+            return args;
+        }
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            String a = out[i];
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("-r")) {
+                out[i] = "--rotate-proto";
+            } else if (a.startsWith("-t") && !a.startsWith("--") && (a.length() == 2 || isDigits(a.substring(2)))) {
+                out[i] = a.length() == 2 ? "--time-delay" : "--time-delay=" + a.substring(2);
+                if (a.length() == 2) {
+                    i++;
+                }
+            } else if (a.startsWith("-u") && !a.startsWith("--") && !is19LongName("-" + a)) {
+                out[i] = a.length() == 2 ? "--user-rc" : "--user-rc=" + a.substring(2);
+                if (a.length() == 2) {
+                    i++;
+                }
+            } else {
+                String member = a.startsWith("--") ? MEMBER_BY_NAME.get(a) : a.length() == 2 ? MEMBER_BY_NAME.get(a)
+                        : is19LongName("-" + a) ? MEMBER_BY_NAME.get("-" + a) : null;
+                if (member != null && takesValue(member)) {
+                    i++; // its value, whatever it looks like
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A fwknop 1.9 long option written with one dash: {@code -Server-port} for {@code --Server-port}. */
     private static boolean is19LongName(String dashed) {
         return dashed.length() > 3 && (MEMBER_BY_NAME.containsKey(dashed) || DROPPED.containsKey(dashed))
@@ -366,6 +431,12 @@ final class QuickArgs {
             case "timeOffsetPlus" -> o.timeOffsetPlus = value;
             case "timeOffsetMinus" -> o.timeOffsetMinus = value;
             case "maxPacketSize" -> o.maxPacketSize = Integer.valueOf(value);
+            case "serverMode" -> o.serverMode = value;
+            case "offset" -> o.offset = Integer.valueOf(value);
+            case "rotateProto" -> o.rotateProto = true;
+            case "timeDelay" -> o.timeDelay = Integer.valueOf(value);
+            case "userRc" -> o.userRc = value;
+            case "legacy19" -> o.legacy19 = true;
             case "resolveIp" -> o.resolveIp = true;
             case "resolveHttpOnly" -> o.resolveHttpOnly = true;
             case "resolveUrl" -> o.resolveUrl = value;

@@ -218,6 +218,23 @@ final class Usage {
                  --gpg-verbose           Say which GnuPG keys are used.
                  --gpg-no-options, --gpg-use-options
                                          Accepted and ignored (no gpg is run).
+            fwknop 1.9 SPA:
+                 --legacy-1.9            Send a fwknop 1.9.12 SPA packet (version 1.9.12,
+                                         padded base64 fields, key padded with '0' to 16
+                                         as 1.9; no HMAC, no GnuPG) for fwknopd 1.9.
+                                         With --Server-auth crypt for REQUIRE_AUTH_METHOD.
+
+            fwknop 1.9 port knocking (not SPA):
+                 --Server-mode knock     Send an encrypted knock sequence (-A, -a/-s/-R,
+                                         the key as for SPA, at least 8 characters).
+                 --Server-mode shared    Send the shared sequence of -D from ~/.fwknoprc
+                                         (1.9 lines '<ip>: tcp/N, udp/N, icmp'), -u, or -A.
+                 --offset                Port offset of encrypted knocks (61000).
+             -r, --rotate-proto          Odd encrypted knocks over UDP (-r only with
+                                         --Server-mode; otherwise -r is --rand-port).
+             -t, --time-delay            Seconds between knocks (1).
+             -u, --user-rc               The 1.9 sequence file (-u only with
+                                         --Server-mode; otherwise -u is --user-agent).
              -d, --debug                 Verbose, twice.
                  --fault-injection-tag   Refused: this client has no fault injection.
                  --no-FKO-module, --Lib-dir

@@ -336,8 +336,8 @@ class FwknopOptionsTest {
         assertEquals(0, locale.status, locale.err);
         Result fault = run("--fault-injection-tag", "x", "--no-rc-file");
         assertTrue(fault.err.contains("fwknop not compiled with fault injection support."), fault.err);
-        Result dropped = run("--Server-mode", "knock", "--no-rc-file");
-        assertTrue(dropped.err.contains("port-knocking modes of fwknop 1.9"), dropped.err);
+        Result dropped = run("--offset", "62000", "-A", "tcp/22", "-s", "--key-rijndael", "k", "-T", "--no-rc-file");
+        assertTrue(dropped.err.contains("add --Server-mode knock"), dropped.err);
     }
 
     @Test

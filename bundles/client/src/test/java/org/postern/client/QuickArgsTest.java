@@ -105,7 +105,9 @@ class QuickArgsTest {
                     "--whatismyip", "--digest-alg", "md5", "--Test-mode", "--Version", "--Save-dst",
                     "--no-FKO-module", "--Lib-dir", "/x", "--fault-injection-tag", "t", "--LC_ALL", "de_DE"},
                 new String[] {"-a", "1.1.1.1", "--source-IP", "--allow-IP=2.2.2.2", "-P", "tcp", "--HTTP",
-                    "--Spoof-proto", "udp", "--server-proto=icmp"});
+                    "--Spoof-proto", "udp", "--server-proto=icmp"},
+                new String[] {"--Server-mode", "knock", "--offset", "62000", "--rotate-proto", "--time-delay", "0",
+                    "--user-rc", "seq", "-Server-mode", "shared", "-offset", "61000", "-time-delay=2"});
     }
 
     @Test
@@ -154,8 +156,8 @@ class QuickArgsTest {
     @Test
     void droppedOptionsOf19AreRefusedWithTheReason() {
         KnockException e = assertThrows(KnockException.class,
-                () -> QuickArgs.parse(new String[] {"--Server-mode", "knock"}));
-        assertTrue(e.getMessage().contains("port-knocking"), e.getMessage());
+                () -> QuickArgs.parse(new String[] {"--Include-equals"}));
+        assertTrue(e.getMessage().contains("1.9.6"), e.getMessage());
         assertThrows(KnockException.class, () -> QuickArgs.parse(new String[] {"-Include-salted"}));
     }
 

@@ -60,6 +60,21 @@ public final class SpaWire {
         return SpaMessageCodec.decode(new String(plain, StandardCharsets.ISO_8859_1), plain);
     }
 
+    /**
+     * As {@link #open}, but a plaintext whose version is 1.x (fwknop 1.9 Perl clients) is decoded with
+     * {@link LegacySpaCodec}'s 1.9.12 rules (when its digest is MD5, SHA-1 or SHA-256), anything else with
+     * {@link SpaMessageCodec}'s.
+     */
+    public static SpaMessage openWithLegacy(String wire, SpaCipher cipher, CipherKey key, HmacKey hmac)
+            throws SpaException {
+        byte[] plain = decrypt(wire, cipher, key, hmac);
+        String s = new String(plain, StandardCharsets.ISO_8859_1);
+        int digestLen = s.length() - s.lastIndexOf(':') - 1;
+        // fwknop 2.0 also said 1.9.12, with digests 1.9 did not have (SHA-384/512): those take the 2.x rules
+        boolean legacy = LegacySpaCodec.isLegacy(s) && (digestLen == 22 || digestLen == 27 || digestLen == 43);
+        return legacy ? LegacySpaCodec.decode(s) : SpaMessageCodec.decode(s, plain);
+    }
+
     /** Authenticates and decrypts, returning the plaintext without decoding it. */
     public static String openPlaintext(String wire, SpaCipher cipher, CipherKey key, HmacKey hmac)
             throws SpaException {

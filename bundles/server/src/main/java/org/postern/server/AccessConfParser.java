@@ -256,6 +256,13 @@ final class AccessConfParser {
                         }
                     }
                     case "PERMIT_CLIENT_PORTS" -> l.bool(); // fwknop 1.9; AccessStanza.grantsOpenPortsOnly()
+                    case "REQUIRE_AUTH_METHOD" -> { // fwknop 1.9; AccessStanza.requireAuthMethod(), ServerAuthCheck
+                        if (!v.strip().equalsIgnoreCase("crypt")) {
+                            throw l.error("REQUIRE_AUTH_METHOD must be 'crypt' (fwknop 1.9)");
+                        }
+                    }
+                    case "SHADOW_FILE" -> { // fwknop 1.9; AccessStanza.shadowFile()
+                    }
                     case "CMD_REGEX" -> {
                         try {
                             java.util.regex.Pattern.compile(v.strip());

@@ -112,6 +112,18 @@ record AccessStanza(String name, List<AddressRange> sources, List<AddressRange> 
                 && openPorts.stream().noneMatch(p -> p.protocol() == org.postern.api.Protocol.ICMP);
     }
 
+    /** fwknop 1.9's REQUIRE_AUTH_METHOD ({@code crypt}, lower case), or null; see {@link ServerAuthCheck}. */
+    String requireAuthMethod() {
+        String v = display.get("REQUIRE_AUTH_METHOD");
+        return v == null || v.isBlank() ? null : v.strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** fwknop 1.9's SHADOW_FILE, default {@code /etc/shadow}. */
+    java.nio.file.Path shadowFile() {
+        String v = display.get("SHADOW_FILE");
+        return v == null || v.isBlank() ? ServerAuthCheck.DEFAULT_SHADOW : java.nio.file.Path.of(v.strip());
+    }
+
     /**
      * Command mode settings: ENABLE_CMD_SUDO_EXEC, CMD_EXEC_USER / CMD_EXEC_GROUP, CMD_SUDO_EXEC_USER /
      * CMD_SUDO_EXEC_GROUP and CMD_REGEX (validated by the parser, kept as written in {@link #display}).

@@ -273,7 +273,8 @@ final class Pipeline implements PacketSink {
                 LOG.debug("Stanza {} does not take the packet: {}/{}: {}", s.name(), r.step(), r,
                         candidate.getMessage());
             }
-            int k = r.step().ordinal() * 2;
+            // a server_auth refusal comes from a stanza whose key opened the packet: rank it with the policy ones
+            int k = (r == RefusalReason.BAD_SERVER_AUTH ? RefusalReason.Step.POLICY : r.step()).ordinal() * 2;
             if (r.step() == RefusalReason.Step.STANZA_TRIAL && s.hmacKey() != null && r != RefusalReason.HMAC_MISMATCH
                     && r != RefusalReason.HMAC_MISSING && r != RefusalReason.CIPHER_UNAVAILABLE) {
                 k++;

@@ -67,6 +67,7 @@ final class PolicyCheck {
             throw new SpaException(RefusalReason.USERNAME_MISMATCH, "Username in SPA data (" + m.username()
                     + ") does not match required username: " + s.requireUsername());
         }
+        ServerAuthCheck.check(s, m); // fwknop 1.9: REQUIRE_AUTH_METHOD crypt
         MessageType t = m.type();
         if (t == MessageType.COMMAND) {
             if (!s.enableCmdExec()) {

@@ -46,7 +46,7 @@ final class StanzaTrial {
                         + " cipher installed");
             } else {
                 try {
-                    return SpaWire.open(wire, cipher, s.key(), s.hmacKey());
+                    return SpaWire.openWithLegacy(wire, cipher, s.key(), s.hmacKey()); // 1.x: LegacySpaCodec
                 } catch (SpaException e) {
                     rijndaelFailure = e;
                 }

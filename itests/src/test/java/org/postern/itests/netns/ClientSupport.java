@@ -151,6 +151,36 @@ abstract class ClientSupport extends GatewaySupport {
         return a.toArray(String[]::new);
     }
 
+    /**
+     * fwknop 1.9's encrypted knock sequence ({@code --Server-mode knock}) from the client namespace to the gateway:
+     * allow IP = the client's, {@code -A access} (1.9 encodes one proto/port), the 1.9 key (at least 8
+     * characters), no pause between knocks unless {@code more} says {@code --time-delay N}. {@code more} may add
+     * {@code --offset N}, {@code --rotate-proto}, {@code -U user}, {@code -T} (print, send nothing), {@code -v}.
+     * TCP knocks are abandoned non-blocking connects (one SYN each), UDP knocks one datagram "0".
+     */
+    static Exec.Result knockSequence(String key, String access, String... more) {
+        List<String> a = new ArrayList<>(List.of("--Server-mode", "knock", "-D", bed.serverIp, "-a", bed.clientIp,
+                "--key-rijndael", key, "-A", access, "--time-delay", "0"));
+        a.addAll(List.of(more));
+        return fwknop(a.toArray(String[]::new));
+    }
+
+    /** fwknop 1.9's shared knock sequence ({@code --Server-mode shared}) of {@code elements} ("tcp/1, udp/2, icmp"). */
+    static Exec.Result sharedSequence(String elements, String... more) {
+        List<String> a = new ArrayList<>(List.of("--Server-mode", "shared", "-D", bed.serverIp, "-A", elements,
+                "--time-delay", "0"));
+        a.addAll(List.of(more));
+        return fwknop(a.toArray(String[]::new));
+    }
+
+    /** A fwknop 1.9.12 SPA packet ({@code --legacy-1.9}) with a 1.9 key to the gateway, allow IP = the client's. */
+    static Exec.Result legacySpa(String key, String access, String... more) {
+        List<String> a = new ArrayList<>(List.of("--legacy-1.9", "--no-rc-file", "--no-save-args", "-D", bed.serverIp,
+                "-a", bed.clientIp, "--key-rijndael", key, "-A", access));
+        a.addAll(List.of(more));
+        return fwknop(a.toArray(String[]::new));
+    }
+
     /** Whether an ACCEPT rule for {@code source} and tcp/{@code port} appears in FWKNOP_INPUT within 5 s. */
     static boolean opens(String source, int port) {
         return Wait.until(Duration.ofSeconds(5), () -> bed.ruleFor("FWKNOP_INPUT", source, port));

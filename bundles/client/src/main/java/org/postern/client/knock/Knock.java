@@ -11,6 +11,7 @@ import org.postern.api.SpaCipher;
 import org.postern.api.SpaException;
 import org.postern.fko.HmacKey;
 import org.postern.fko.HmacType;
+import org.postern.fko.LegacySpaCodec;
 import org.postern.fko.MessageRules;
 import org.postern.fko.MessageType;
 import org.postern.fko.SpaMessage;
@@ -85,7 +86,11 @@ public final class Knock {
         if (mode == EncryptionMode.LEGACY && options.useHmac()) {
             throw new KnockException("Legacy encryption mode is incompatible with HMAC usage.");
         }
+        if (options.legacy19() && (options.gpg().enabled() || options.useHmac())) {
+            throw new KnockException("--legacy-1.9 packets have no HMAC and no GnuPG (fwknop 1.9.12 Rijndael only)");
+        }
         SpaMessageBuilder b = new SpaMessageBuilder()
+                .version(options.legacy19() ? LegacySpaCodec.VERSION_1_9_12 : SpaMessage.PROTOCOL_VERSION)
                 .username(username(options, defaultUsername))
                 .timestamp(nowEpochSeconds + options.timeOffset())
                 .digestType(options.digestType())
@@ -122,12 +127,34 @@ public final class Knock {
         if (options.gpg().enabled()) {
             return sealGpg(options, cipher, message, natRandomPort);
         }
+        if (options.legacy19()) {
+            return sealLegacy19(options, cipher, message, natRandomPort);
+        }
         RijndaelKey key = rijndaelKey(options);
         HmacKey hmacKey = hmacKey(options);
         try {
             String wire = SpaWire.seal(message, cipher, key, hmacKey);
             String mac = hmacKey == null ? null : wire.substring(wire.length() - hmacKey.type().base64Length());
             return new Knock(message, wire, mac, cipher, key, hmacKey, natRandomPort);
+        } catch (SpaException e) {
+            throw new KnockException("could not encrypt the SPA packet: " + e.getMessage());
+        }
+    }
+
+    /** {@code --legacy-1.9}: the 1.9.12 plaintext ({@link LegacySpaCodec}), the key as 1.9 pads it, no HMAC. */
+    private static Knock sealLegacy19(KnockOptions o, SpaCipher cipher, SpaMessage message, int natRandomPort)
+            throws KnockException {
+        byte[] k = o.keyBytes();
+        if (k == null || k.length < 1 || k.length > 32) {
+            throw new KnockException("--legacy-1.9 needs a Rijndael key of 1..32 bytes");
+        }
+        // 1.9 pads a short passphrase with '0' to 16 (the legacy mode) and uses a longer one as given (CBC)
+        RijndaelKey key = new RijndaelKey(k, k.length < 16 ? EncryptionMode.LEGACY : EncryptionMode.CBC);
+        try {
+            String wire = SpaWire.sealPlaintext(LegacySpaCodec.encode(message), cipher, key, null);
+            return new Knock(message, wire, null, cipher, key, null, natRandomPort);
+        } catch (IllegalArgumentException e) {
+            throw new KnockException(e.getMessage());
         } catch (SpaException e) {
             throw new KnockException("could not encrypt the SPA packet: " + e.getMessage());
         }
@@ -252,7 +279,7 @@ public final class Knock {
             return verifyGpg();
         }
         try {
-            return SpaWire.open(wire, cipher, key, hmacKey);
+            return SpaWire.openWithLegacy(wire, cipher, key, hmacKey);
         } catch (SpaException e) {
             throw new KnockException("the SPA packet does not decode: " + e);
         }

@@ -62,6 +62,7 @@ public final class KnockOptions {
     private byte[] hmacKey;
     private HmacType hmacType;
     private boolean useHmac;
+    private boolean legacy19;
     private boolean randPort;
     private boolean natRandPort;
     private int sourcePort;
@@ -337,6 +338,20 @@ public final class KnockOptions {
 
     public boolean useHmac() {
         return useHmac;
+    }
+
+    /**
+     * Send a fwknop 1.9.12 SPA packet ({@code --legacy-1.9}): version {@code 1.9.12}, base64 fields with their
+     * {@code =} padding, a key shorter than 16 bytes padded with '0' as 1.9 did (longer keys as given), no HMAC,
+     * no GnuPG, digests MD5/SHA1/SHA256 only.
+     */
+    public KnockOptions legacy19(boolean on) {
+        this.legacy19 = on;
+        return this;
+    }
+
+    public boolean legacy19() {
+        return legacy19;
     }
 
     /** Send to a random destination port in 10000..65534 ({@code -r/--rand-port}, {@code RAND_PORT Y}). */
