@@ -8,4 +8,6 @@ if [ -d /usr/lib/jvm/java-17-openjdk-amd64 ]; then
   export JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64 PATH=/usr/lib/jvm/java-17-openjdk-amd64/bin:$PATH
 fi
 [ "$(id -u)" -eq 0 ] || echo "note: not root, so the network-namespace integration tests are skipped" >&2
-exec mvn -B -ntp install "$@"
+mvn -B -ntp install "$@"
+# then a short timed fuzz run of every Jazzer target (FUZZ_SMOKE=0 skips it)
+[ "${FUZZ_SMOKE:-1}" = 0 ] || scripts/fuzz-smoke.sh
