@@ -6,6 +6,9 @@
 #   harness options (org.postern.itests.netns.LoadHarness):
 #     --runs N (3)  --grants N (2000)  --stanzas N (1000, 0 = skip)  --floods 1000,10000,50000|none
 #     --modes pcap,udp  --timeout S (15, FW_ACCESS_TIMEOUT)  --heap 128m  --jvm-opts OPTS  --jfr  --keep  --smoke  --out DIR (itests/target/perf)
+#   --cluster      instead: the cluster benchmark (issue 12, org.postern.itests.netns.ClusterBench): the latency the
+#                  cluster check adds per accepted packet, three gateways vs one alone; options --packets N (300)
+#                  --warmup N (30) --out DIR; writes cluster-results.md. Needs root, fwknop, iptables-nft, nc.
 # Needs root, fwknopd 2.6.10, nft, iptables-nft, nc, stdbuf. Prints one table; writes results.md, results.tsv,
 # latency.png and harness.log (and postern-*.jfr with --jfr) in the output directory. Never fails on a number.
 set -euo pipefail
@@ -20,7 +23,11 @@ mvn -B -ntp -q -o test-compile -pl itests
 CP_FILE="$ROOT/itests/target/perf-classpath.txt"
 mvn -B -ntp -q -o dependency:build-classpath -pl itests -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
 OUT="$ROOT/itests/target/perf"
-for a in "$@"; do [ "$a" = "--out" ] && OUT=""; done
+MAIN=org.postern.itests.netns.LoadHarness
+for a in "$@"; do
+  [ "$a" = "--out" ] && OUT=""
+  [ "$a" = "--cluster" ] && MAIN=org.postern.itests.netns.ClusterBench
+done
 exec java -Xmx512m -Dpostern.assembly="$ROOT/karaf-assembly/target/assembly" \
-  -cp "$ROOT/itests/target/test-classes:$(cat "$CP_FILE")" org.postern.itests.netns.LoadHarness \
+  -cp "$ROOT/itests/target/test-classes:$(cat "$CP_FILE")" $MAIN \
   ${OUT:+--out "$OUT"} "$@"

@@ -50,6 +50,7 @@ final class ReplayGuard implements SharedReplayGuard {
 
     @Override
     public boolean claim(String digest, ReplayRecord r) throws SpaException {
+        long start = System.nanoTime();
         String value = settings.gateway() + ' ' + r.protocol() + ' ' + r.sourceAddress() + ' ' + r.sourcePort() + ' '
                 + r.destinationAddress() + ' ' + r.destinationPort() + ' ' + r.epochSeconds();
         String why;
@@ -64,6 +65,9 @@ final class ReplayGuard implements SharedReplayGuard {
                 IMap<String, String> map = hz.getMap(ClusterSettings.REPLAY_MAP);
                 String before = insert(map, digest, value);
                 if (before == null) {
+                    if (LOG.isDebugEnabled()) { // the benchmark's probe (ClusterBench): the added latency
+                        LOG.debug("Cluster claim confirmed in {} us", (System.nanoTime() - start) / 1_000);
+                    }
                     return true;
                 }
                 LOG.info("Digest already claimed in the cluster by gateway {}", before.split(" ", 2)[0]);

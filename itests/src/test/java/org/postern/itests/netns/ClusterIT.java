@@ -26,8 +26,10 @@ import org.postern.itests.Distribution;
  * Three gateways as one cluster (feature postern-cluster, installed into running daemons) and one client on
  * a shared segment: a packet accepted by one gateway is a replay at the others; a killed gateway leaves the
  * others working and rejoins; a partitioned gateway refuses (partition.policy closed) or accepts on its local
- * cache (open), and after healing no packet is accepted twice anywhere; grants are seen and revoked across gateways; a shared stanza
- * configuration made on one gateway reaches the others within 5 s.
+ * cache (open), and after healing no packet is accepted twice anywhere; grants are seen and revoked across gateways; a
+ * stanza made or edited on one gateway (its etc/org.postern.stanza-*.cfg, new keys) is in force on the others within
+ * 5 s: a packet with the new key is accepted there and its replay refused everywhere else; removed on one, it is
+ * gone everywhere.
  */
 class ClusterIT {
 
@@ -278,30 +280,118 @@ class ClusterIT {
         assertEquals(1, c.count(ACCEPTED), "C accepted p5 only");
 
         step(t0, "5 partition, open");
-        // 6. a shared stanza configuration made on A reaches B and C within 5 s, edits too
+        // 6. a stanza made on A (etc/org.postern.stanza-itshared.cfg, a new key) is in force on B and C within
+        //    5 s: a packet with the new key is accepted there and its replay refused everywhere else; an edit on
+        //    A (another key) is in force everywhere too
+        String[] key2 = {randomBase64(32), randomBase64(64)};
+        List<Path> byB = List.of(packet("k2b", key2), packet("k2b2", key2));
+        List<Path> byC = List.of(packet("k2c", key2), packet("k2c2", key2));
         long appliedB = b.count("applied from the cluster");
         long appliedC = c.count("applied from the cluster");
-        shell(a, "config:edit --factory --alias itstanza org.postern.stanza\nconfig:property-set source ANY\n"
-                + "config:property-set note first\nconfig:update");
-        assertTrue(Wait.until(Duration.ofSeconds(5), () -> b.count("applied from the cluster") > appliedB
-                && c.count("applied from the cluster") > appliedC), "the stanza did not reach B and C within 5 s:\n"
-                        + tail(a) + "\n" + tail(b));
+        long written = writeStanza(a, "itshared", key2);
+        for (Node n : List.of(b, c)) {
+            long ms = inForce(n, "itshared", written);
+            System.out.println("ClusterIT: stanza made on A in force on " + n.name() + " " + ms + " ms after the file was written");
+        }
+        assertTrue(b.count("applied from the cluster") > appliedB && c.count("applied from the cluster") > appliedC);
         long published = stamp(a, "published to the cluster");
         for (Node n : List.of(b, c)) {
-            long ms = stamp(n, "applied from the cluster") - published;
-            System.out.println("ClusterIT: shared stanza applied on " + n.name() + " " + ms + " ms after A published it");
-            assertTrue(ms < 5000, n.name() + " applied the shared stanza " + ms + " ms after A published it");
-            assertTrue(shell(n, "config:list '(service.factoryPid=org.postern.stanza)'").contains("first"), n.name());
+            System.out.println("ClusterIT: shared stanza applied on " + n.name() + " "
+                    + (stamp(n, "applied from the cluster") - published) + " ms after A published it");
         }
-        // an edit of the same configuration on A replaces it everywhere
-        String pid = shell(a, "config:list '(service.factoryPid=org.postern.stanza)'").lines()
-                .map(String::strip).filter(l -> l.startsWith("Pid:")).map(l -> l.substring(4).strip()).findFirst()
-                .orElseThrow();
-        shell(a, "config:edit " + pid + "\nconfig:property-set note second\nconfig:update");
+        Path k2b = acceptedByAny(b, byB);
+        assertEquals("REPLAY/REPLAY", outcome(a, k2b));
+        assertEquals("REPLAY/REPLAY", outcome(c, k2b));
+        Path k2c = acceptedByAny(c, byC);
+        assertEquals("REPLAY/REPLAY", outcome(a, k2c));
+        assertEquals("REPLAY/REPLAY", outcome(b, k2c));
+        // no gateway logs the shared key (it travels sealed with cluster.secret: StanzaShare, Sealer)
+        for (Node n : nodes) {
+            assertEquals(0, n.count(key2[0]), n.name() + " logged the shared key");
+        }
+        step(t0, "6 shared stanza in force");
+
+        // 7. an edit on A (new keys) replaces the stanza on B and C: the new key is accepted, the old refused
+        String[] key3 = {randomBase64(32), randomBase64(64)};
+        Path k3 = packet("k3", key3);
+        Path k3b = packet("k3b", key3);
+        Path old = packet("k2old", key2);
+        written = writeStanza(a, "itshared", key3);
         for (Node n : List.of(b, c)) {
-            assertTrue(Wait.until(Duration.ofSeconds(10), () -> shell(n,
-                    "config:list '(service.factoryPid=org.postern.stanza)'").contains("second")), n.name() + " kept the old stanza");
+            long ms = inForce(n, "itshared", written);
+            System.out.println("ClusterIT: stanza edited on A in force on " + n.name() + " " + ms + " ms after the file was written");
         }
+        assertEquals("ACCEPTED", outcome(c, k3), "C does not take the edited stanza's key");
+        assertEquals("REPLAY/REPLAY", outcome(b, k3));
+        assertEquals("ACCEPTED", outcome(b, k3b), "B does not take the edited stanza's key");
+        assertTrue(!outcome(b, old).equals("ACCEPTED"), "B still takes the old key");
+        step(t0, "7 shared stanza edited");
+
+        // 8. the file removed on A: the stanza is gone on B and C within 5 s, its key refused there
+        Path gone = packet("k3gone", key3);
+        Path gone2 = packet("k3gone2", key3);
+        long removedAt = System.currentTimeMillis();
+        Files.delete(a.home().resolve("etc/org.postern.stanza-itshared.cfg"));
+        for (Node n : List.of(b, c)) {
+            long ms = inForce(n, "itshared", removedAt);
+            System.out.println("ClusterIT: stanza removed on A gone on " + n.name() + " " + ms + " ms after the file was deleted");
+        }
+        assertTrue(!outcome(b, gone).equals("ACCEPTED"), "B still takes the removed stanza's key");
+        assertTrue(!outcome(c, gone2).equals("ACCEPTED"), "C still takes the removed stanza's key");
+        step(t0, "8 shared stanza removed");
+    }
+
+    static String randomBase64(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** Writes {@code etc/org.postern.stanza-<name>.cfg} of {@code n} (atomically); returns the epoch ms it did. */
+    static long writeStanza(Node n, String name, String[] keys) throws IOException {
+        Path cfg = n.home().resolve("etc/org.postern.stanza-" + name + ".cfg");
+        Path tmp = n.home().resolve("org.postern.stanza-" + name + ".cfg.tmp");
+        Files.writeString(tmp, String.join("\n", "SOURCE = ANY", "KEY_BASE64 = " + keys[0],
+                "HMAC_KEY_BASE64 = " + keys[1], "FW_ACCESS_TIMEOUT = 60", ""), StandardCharsets.UTF_8);
+        long now = System.currentTimeMillis();
+        Files.move(tmp, cfg, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return now;
+    }
+
+    /**
+     * Waits (5 s) until {@code n} has reloaded its policy because native stanza {@code name} was configured or
+     * removed after {@code since} (epoch ms); returns how long after {@code since} the reload line was logged.
+     */
+    static long inForce(Node n, String name, long since) {
+        // the reload caused by that configuration: "Configuration reloaded (native stanza <pid> configured|removed)"
+        String marker = "Configuration reloaded (native stanza org.postern.stanza~" + name + " ";
+        long[] at = {0};
+        boolean ok = Wait.until(Duration.ofSeconds(5), () -> {
+            List<String> lines = n.log().lines().filter(l -> l.contains(marker)).toList();
+            if (lines.isEmpty()) {
+                return false;
+            }
+            at[0] = stampOf(lines.get(lines.size() - 1));
+            return at[0] >= since; // the same host's clock, milliseconds
+        });
+        assertTrue(ok, n.name() + ": stanza " + name + " not in force within 5 s:\n" + tail(n));
+        long ms = at[0] - since;
+        assertTrue(ms < 5000, n.name() + " put the stanza in force " + ms + " ms after it was written");
+        return ms;
+    }
+
+    /** The first of {@code packets} that {@code n} accepts (see {@link #acceptedBy}). */
+    static Path acceptedByAny(Node n, List<Path> packets) {
+        List<String> seen = new ArrayList<>();
+        for (Path p : packets) {
+            String o = outcome(n, p);
+            if (o.equals("ACCEPTED")) {
+                return p;
+            }
+            seen.add(o);
+            assertEquals("REPLAY/CLUSTER_UNCONFIRMED", o, n.name() + " refused a fresh packet with the shared key");
+        }
+        throw new AssertionError(n.name() + " accepted no fresh packet with the shared key: " + seen + "\n" + tail(n));
     }
 
     static void step(long t0, String done) {
@@ -312,7 +402,12 @@ class ClusterIT {
     static long stamp(Node n, String text) {
         List<String> lines = n.log().lines().filter(l -> l.contains(text)).toList();
         assertTrue(!lines.isEmpty(), n.name() + " logged no '" + text + "'");
-        String t = lines.get(lines.size() - 1).substring(0, 23).replace(',', '.');
+        return stampOf(lines.get(lines.size() - 1));
+    }
+
+    /** Epoch milliseconds of a karaf.log line's timestamp. */
+    static long stampOf(String line) {
+        String t = line.substring(0, 23).replace(',', '.');
         return java.time.LocalDateTime.parse(t).atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
     }
 
@@ -337,11 +432,16 @@ class ClusterIT {
 
     /** A fresh SPA packet for tcp/2222 from the client, made by the real fwknop client and saved, not sent. */
     static Path packet(String name) throws IOException {
+        return packet(name, new String[] {key, hmac});
+    }
+
+    /** The same with other keys: {@code keys} = {Rijndael key, HMAC key}, base64. */
+    static Path packet(String name, String[] keys) throws IOException {
         Path f = Files.createTempFile("cluster-" + name, ".spa");
         Files.delete(f);
         Exec.Result r = Exec.inNs(segment.clientNs, 30, "fwknop", "--no-rc-file", "--no-save-args", "-A", "tcp/2222",
-                "-a", segment.clientIp, "-D", segment.gateways.get(0).ip(), "--key-base64-rijndael", key,
-                "--key-base64-hmac", hmac, "--test", "-B", f.toString());
+                "-a", segment.clientIp, "-D", segment.gateways.get(0).ip(), "--key-base64-rijndael", keys[0],
+                "--key-base64-hmac", keys[1], "--test", "-B", f.toString());
         assertTrue(r.ok() && Files.exists(f), "fwknop could not make a packet: " + r.out());
         return f;
     }
