@@ -49,6 +49,14 @@ public enum RefusalReason {
     SIGNATURE_MISSING(Step.POLICY, "GnuPG data is not signed but the stanza requires a signature"),
     SIGNATURE_INVALID(Step.POLICY, "GnuPG signature does not verify or its key is not valid"),
     SIGNER_NOT_ALLOWED(Step.POLICY, "GnuPG signer not in GPG_REMOTE_ID / GPG_FINGERPRINT_ID"),
+    // knock sequences (fwknop 1.9 knock mode)
+    KNOCK_OUT_OF_ORDER(Step.STANZA_TRIAL, "knock does not continue the shared sequence"),
+    KNOCK_TOO_FAST(Step.STANZA_TRIAL, "knock came no later than MIN_TIME_DIFF after the previous one"),
+    KNOCK_TOO_SLOW(Step.STANZA_TRIAL, "knock came MAX_TIME_DIFF or later after the previous one"),
+    KNOCK_EXPIRED(Step.STANZA_TRIAL, "partial sequence older than KNOCK_INTERVAL was dropped"),
+    KNOCK_BAD_CHECKSUM(Step.STANZA_TRIAL, "encrypted sequence does not decrypt to a valid message (wrong key?)"),
+    KNOCK_LIMIT(Step.POLICY, "KNOCK_LIMIT grants already given to this source"),
+    OS_NOT_ALLOWED(Step.POLICY, "passive OS fingerprint does not match REQUIRE_OS / REQUIRE_OS_REGEX"),
     // 5. action
     FIREWALL_FAILED(Step.ACTION, "the firewall backend could not apply the grant"),
     NO_FIREWALL(Step.ACTION, "no firewall backend is available"),

@@ -86,13 +86,32 @@ final class AccessConfParser {
 
     private List<AccessStanza> build(List<List<ConfigLine>> groups, String where) throws ConfigException {
         List<AccessStanza> stanzas = new ArrayList<>();
+        int knock = 0;
         for (List<ConfigLine> g : groups) {
+            if (knockStanza(g)) { // fwknop 1.9 knock mode: served by KnockGate (PID org.postern.server.knock)
+                notices.add("knock stanza at " + g.get(0).where() + " is served by the knock gate, not as SPA");
+                knock++;
+                continue;
+            }
             stanzas.add(build(g));
         }
         if (stanzas.isEmpty()) {
-            throw new ConfigException(where + ": no access stanza (no SOURCE line)");
+            throw new ConfigException(where + ": no access stanza (no SOURCE line)"
+                    + (knock > 0 ? "; only knock stanzas, which the knock gate serves" : ""));
         }
         return List.copyOf(stanzas);
+    }
+
+    /** A 1.9 knock stanza: SHARED_SEQUENCE, ENCRYPT_SEQUENCE or DATA_COLLECT_MODE ENCRYPT_SEQUENCE. */
+    private static boolean knockStanza(List<ConfigLine> g) {
+        for (ConfigLine l : g) {
+            String kw = l.keyword();
+            if (kw.equals("SHARED_SEQUENCE") || kw.equals("ENCRYPT_SEQUENCE") || (kw.equals("DATA_COLLECT_MODE")
+                    && l.value().toUpperCase(java.util.Locale.ROOT).contains("ENCRYPT_SEQUENCE"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
