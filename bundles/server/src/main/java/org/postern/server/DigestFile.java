@@ -197,8 +197,10 @@ final class DigestFile implements ReplayCache, AutoCloseable {
         }
         String line = digest + ' ' + r.protocol() + ' ' + r.sourceAddress() + ' ' + r.sourcePort() + ' '
                 + r.destinationAddress() + ' ' + r.destinationPort() + ' ' + r.epochSeconds() + '\n';
+        long start = -1;
         try {
             synchronized (this) {
+                start = channel.size();
                 ByteBuffer buf = ByteBuffer.wrap(line.getBytes(StandardCharsets.ISO_8859_1));
                 while (buf.hasRemaining()) {
                     channel.write(buf);
@@ -209,7 +211,22 @@ final class DigestFile implements ReplayCache, AutoCloseable {
         } catch (IOException e) {
             // the digest stays known in memory, so this packet and its replays are still refused
             LOG.error("Replay cache {} cannot be written: {}", file, e.toString());
+            dropPartialLine(start);
             throw new SpaException(RefusalReason.REPLAY_CACHE_UNAVAILABLE, "digest file not writable: " + e.getMessage());
+        }
+    }
+
+    /** A short write (disk full) must not leave a fragment the next digest line would be glued to. */
+    private synchronized void dropPartialLine(long start) {
+        if (start < 0 || channel == null) {
+            return;
+        }
+        try {
+            if (channel.size() > start) {
+                channel.truncate(start);
+            }
+        } catch (IOException e) {
+            LOG.warn("Replay cache {}: cannot drop a partly written line: {}", file, e.toString());
         }
     }
 
