@@ -12,6 +12,9 @@ fi
 targets=(
   "bundles/cipher-rijndael SpaDecodeFuzzTest#decoder"
   "bundles/server ConfigFuzzTest"
+  "bundles/capture-http SpaOverHttpFuzzTest"
+  "bundles/capture-pcap FrameDecoderFuzzTest"
+  "bundles/client RcFileFuzzTest"
 )
 for t in "${targets[@]}"; do
   read -r module test <<< "$t"
