@@ -50,13 +50,7 @@ final class PacketExplanation {
                 continue;
             }
             if (s.expiredAt(now)) {
-                boolean itsKeys;
-                try {
-                    trial.open(s, wire);
-                    itsKeys = true;
-                } catch (SpaException e) {
-                    itsKeys = e.reason().step() == Step.POLICY;
-                }
+                boolean itsKeys = Pipeline.expired(trial, s, wire).reason() == RefusalReason.STANZA_EXPIRED;
                 out.add(fail(s.name(), new SpaException(RefusalReason.STANZA_EXPIRED, "access stanza has expired"
                         + (itsKeys ? " (the packet was made with its keys)" : " (and its keys do not open the packet)"))));
                 continue;

@@ -129,7 +129,7 @@ final class Pipeline implements PacketSink {
                 continue;
             }
             if (s.expiredAt(now)) {
-                best.offer(expired(s, wire), s);
+                best.offer(expired(trial, s, wire), s);
                 continue;
             }
             SpaMessage m;
@@ -186,7 +186,7 @@ final class Pipeline implements PacketSink {
      * for every packet, before any key is tried, which blames the expired stanza for packets meant for no one),
      * else the trial's own refusal. Nothing of the packet is acted on either way.
      */
-    SpaException expired(AccessStanza s, String wire) {
+    static SpaException expired(StanzaTrial trial, AccessStanza s, String wire) {
         try {
             trial.open(s, wire);
         } catch (SpaException e) {
