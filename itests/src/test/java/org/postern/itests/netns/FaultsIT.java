@@ -69,6 +69,10 @@ class FaultsIT extends GatewaySupport {
         Path dir = DaemonProcess.writeConfig(tempDir("faults-chain"), bed, true, List.of(), stanza());
         try (DaemonProcess d = DaemonProcess.postern(assembly, dir, bed, true)
                 .start("Capture source udp:fwknopd running", Duration.ofSeconds(60))) {
+            // the backend comes up after the daemon's readiness line (its configuration arrives as an event):
+            // remove the chain only once the backend has made it and its jump
+            assertTrue(Wait.until(Duration.ofSeconds(30),
+                    () -> bed.srv(IPTABLES, "-S", "INPUT").out().contains("-j FWKNOP_INPUT")), "backend not up");
             for (String rule : bed.srv(IPTABLES, "-S", "INPUT").out().lines().toList()) {
                 if (rule.contains("FWKNOP_INPUT")) {
                     List<String> del = new java.util.ArrayList<>(List.of(IPTABLES));
@@ -83,6 +87,8 @@ class FaultsIT extends GatewaySupport {
             assertTrue(Wait.until(Duration.ofSeconds(10), () -> d.logText().substring(offset).contains("ERROR")
                     || d.logText().substring(offset).contains("Refused SPA")),
                     "no error for the missing chain; log:\n" + FloodIT.tail(d.logText()));
+            // the refusal line follows the backend's ERROR line: wait for it too
+            Wait.until(Duration.ofSeconds(10), () -> d.logText().substring(offset).contains("ACTION/FIREWALL_FAILED"));
             String after = d.logText().substring(offset);
             System.out.println("FaultsIT chain removed: " + after.lines()
                     .filter(l -> l.contains("ERROR") || l.contains("Refused") || l.contains("accepted")
