@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Base64;
+
 import org.junit.jupiter.api.Test;
 
 class SealerTest {
@@ -17,7 +19,9 @@ class SealerTest {
         assertEquals("KEY_BASE64\tS\tabc", s.open("config:x", sealed));
         assertNull(s.open("config:y", sealed), "moved to another channel");
         assertNull(new Sealer("other").open("config:x", sealed), "another secret");
-        String tampered = sealed.substring(0, sealed.length() - 2) + (sealed.endsWith("A=") ? "B=" : "A=");
+        byte[] raw = Base64.getDecoder().decode(sealed.substring(3));
+        raw[raw.length - 1] ^= 1;
+        String tampered = "S1:" + Base64.getEncoder().encodeToString(raw);
         assertNull(s.open("config:x", tampered), "altered");
         assertNull(s.open("config:x", "P1:plain"), "plain text while sealing");
         assertTrue(s.sealing());
