@@ -139,7 +139,7 @@ public final class SyslogSink implements AlertSink {
 
     static int severity(Alert.Kind k) {
         return switch (k) {
-            case CONFIG_ERROR -> 3;
+            case CONFIG_ERROR, FAULT -> 3;
             case REPLAY -> 4;
             case REFUSAL -> 5;
             case GRANT_OPENED, GRANT_CLOSED -> 6;

@@ -27,7 +27,13 @@ public record Alert(Kind kind, Instant at, RefusalReason reason, String source, 
         /** A grant closed (expired or revoked). */
         GRANT_CLOSED,
         /** A configuration reload was refused; the last good configuration stays in force. */
-        CONFIG_ERROR
+        CONFIG_ERROR,
+        /**
+         * Something the daemon depends on failed: the firewall (a command missing or failing, its chain gone, the
+         * backend gone in the middle of a grant), the replay cache's disk, a capture source. The packet concerned
+         * is refused; {@link #message()} names what failed. @since 1.5
+         */
+        FAULT
     }
 
     public Alert {

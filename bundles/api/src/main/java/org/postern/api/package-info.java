@@ -10,7 +10,7 @@
  * can use it outside a framework.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package org.postern.api;
 
 import org.osgi.annotation.bundle.Export;
