@@ -17,6 +17,7 @@ import org.postern.api.KnockVerdict;
 import org.postern.api.PortSpec;
 import org.postern.api.Protocol;
 import org.postern.api.RefusalReason;
+import org.postern.fko.KnockSequenceCipher;
 
 /**
  * Per-source assembly of 1.9 knock sequences. Not thread-safe by itself: {@link KnockService} serialises calls.
@@ -138,7 +139,7 @@ final class KnockTracker {
         }
         p.position = 0;
         byte[] key = enc.key();
-        byte[] plain = SequenceCipher.decrypt(p.bytes, key);
+        byte[] plain = KnockSequenceCipher.decrypt(p.bytes, key);
         java.util.Arrays.fill(key, (byte) 0);
         if (plain == null) {
             out.add(new KnockVerdict.Refused(st, e.source(), RefusalReason.KNOCK_BAD_CHECKSUM,

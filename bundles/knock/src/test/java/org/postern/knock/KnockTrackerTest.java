@@ -21,6 +21,7 @@ import org.postern.api.PortSpec;
 import org.postern.api.Protocol;
 import org.postern.api.RefusalReason;
 import org.postern.api.SynSignature;
+import org.postern.fko.KnockSequenceCipher;
 
 class KnockTrackerTest {
 
@@ -62,7 +63,7 @@ class KnockTrackerTest {
     void vectorEncryptsAndMapsToPorts() {
         byte[] plain = SequenceMessage.encode(addr("127.0.0.2"), 22, Protocol.TCP, "root");
         assertArrayEquals(bytes(127, 0, 0, 2, 0, 22, 6, 157, 114, 111, 111, 116), plain);
-        byte[] ct = SequenceCipher.encrypt(plain, KEY, SALT);
+        byte[] ct = KnockSequenceCipher.encrypt(plain, KEY, SALT);
         assertArrayEquals(bytes(VECTOR_CIPHERTEXT), ct);
         for (int i = 0; i < 32; i++) {
             assertEquals(VECTOR_PORTS[i], 61000 + (ct[i] & 0xff));
@@ -71,10 +72,10 @@ class KnockTrackerTest {
 
     @Test
     void longUsernameDecryptsFirstBlockOnly() {
-        byte[] ct = SequenceCipher.encrypt(SequenceMessage.encode(addr("127.0.0.2"), 22, Protocol.TCP,
+        byte[] ct = KnockSequenceCipher.encrypt(SequenceMessage.encode(addr("127.0.0.2"), 22, Protocol.TCP,
                 "abcdefghijk"), KEY, SALT);
         assertEquals(48, ct.length);
-        byte[] plain = SequenceCipher.decrypt(ct, KEY);
+        byte[] plain = KnockSequenceCipher.decrypt(ct, KEY);
         assertArrayEquals(bytes(127, 0, 0, 2, 0, 22, 6, 157, 97, 98, 99, 100, 101, 102, 103, 104), plain);
     }
 
@@ -192,7 +193,7 @@ class KnockTrackerTest {
     @Test
     void encryptedChecksAfterDecryption() {
         byte[] salt = "12345678".getBytes(StandardCharsets.US_ASCII);
-        int[] zero = ports(SequenceCipher.encrypt(SequenceMessage.encode(addr("0.0.0.0"), 53, Protocol.UDP, "alice"),
+        int[] zero = ports(KnockSequenceCipher.encrypt(SequenceMessage.encode(addr("0.0.0.0"), 53, Protocol.UDP, "alice"),
                 KEY, salt));
         KnockVerdict.Granted g = assertInstanceOf(KnockVerdict.Granted.class,
                 knockPorts(encrypted(KEY), zero, 0, 100).get(0));

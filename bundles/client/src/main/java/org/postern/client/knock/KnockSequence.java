@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,9 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import org.postern.fko.KnockSequenceCipher;
 
 /**
  * A fwknop 1.9 port-knock sequence ({@code --Server-mode knock|shared}): the knocks (protocol and port) in the
@@ -57,7 +53,6 @@ public final class KnockSequence {
     /** The username is appended while the plaintext stays below this length (so at most 23 characters). */
     static final int PLAINTEXT_CAP = 31;
 
-    private static final byte[] SALTED = "Salted__".getBytes(StandardCharsets.US_ASCII);
 
     /** One knock: {@code tcp}, {@code udp} or {@code icmp} (port 0). */
     public record Step(String protocol, int port) {
@@ -136,7 +131,7 @@ public final class KnockSequence {
             throw new KnockException("Invalid allow IP specified for knock sequence: " + allowIp);
         }
         byte[] plain = plaintext(ip, target, user);
-        byte[] enc = encrypt(plain, key, salt);
+        byte[] enc = KnockSequenceCipher.encrypt(plain, key, salt);
         List<Step> steps = new ArrayList<>(enc.length);
         for (int i = 0; i < enc.length; i++) {
             steps.add(new Step(rotate && i % 2 == 1 ? "udp" : "tcp", offset + (enc[i] & 0xff)));
@@ -201,56 +196,6 @@ public final class KnockSequence {
             b.write(u[i]);
         }
         return b.toByteArray();
-    }
-
-    /** The passphrase right-padded with ASCII '0' to 16 bytes (longer ones unchanged), as 1.9 client and server. */
-    public static byte[] paddedKey(byte[] key) {
-        if (key.length >= 16) {
-            return key.clone();
-        }
-        byte[] k = Arrays.copyOf(key, 16);
-        Arrays.fill(k, key.length, 16, (byte) '0');
-        return k;
-    }
-
-    /**
-     * Perl Crypt::CBC 2.29 defaults with Crypt::Rijndael: {@code "Salted__" + salt + AES-256-CBC(PKCS#7)}, key and
-     * IV from MD5(D_{i-1} || pass || salt), pass = the '0'-padded passphrase.
-     */
-    public static byte[] encrypt(byte[] plain, byte[] passphrase, byte[] salt) throws KnockException {
-        if (salt.length != 8) {
-            throw new IllegalArgumentException("salt must be 8 bytes");
-        }
-        byte[] pass = paddedKey(passphrase);
-        byte[] keyIv = new byte[48];
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            byte[] d = new byte[0];
-            int filled = 0;
-            while (filled < keyIv.length) {
-                md5.update(d);
-                md5.update(pass);
-                md5.update(salt);
-                d = md5.digest();
-                int n = Math.min(d.length, keyIv.length - filled);
-                System.arraycopy(d, 0, keyIv, filled, n);
-                filled += n;
-            }
-            Cipher c = Cipher.getInstance("AES/CBC/PKCS5Padding");
-            c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keyIv, 0, 32, "AES"),
-                    new IvParameterSpec(keyIv, 32, 16));
-            byte[] ct = c.doFinal(plain);
-            byte[] out = new byte[16 + ct.length];
-            System.arraycopy(SALTED, 0, out, 0, 8);
-            System.arraycopy(salt, 0, out, 8, 8);
-            System.arraycopy(ct, 0, out, 16, ct.length);
-            return out;
-        } catch (GeneralSecurityException e) {
-            throw new KnockException("AES-256-CBC is not available: " + e.getMessage());
-        } finally {
-            Arrays.fill(pass, (byte) 0);
-            Arrays.fill(keyIv, (byte) 0);
-        }
     }
 
     /**

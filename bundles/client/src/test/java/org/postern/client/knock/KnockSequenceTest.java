@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.postern.fko.KnockSequenceCipher;
 
 /** The fwknop 1.9.12 encrypted-sequence vector (reference §1.6) and the shared-sequence syntax. */
 class KnockSequenceTest {
@@ -60,9 +61,9 @@ class KnockSequenceTest {
     @Test
     void keyPadding() {
         assertArrayEquals("fwknoptest000000".getBytes(StandardCharsets.US_ASCII),
-                KnockSequence.paddedKey("fwknoptest".getBytes(StandardCharsets.US_ASCII)));
+                KnockSequenceCipher.padKey("fwknoptest".getBytes(StandardCharsets.US_ASCII)));
         assertArrayEquals("0123456789abcdefXY".getBytes(StandardCharsets.US_ASCII),
-                KnockSequence.paddedKey("0123456789abcdefXY".getBytes(StandardCharsets.US_ASCII)));
+                KnockSequenceCipher.padKey("0123456789abcdefXY".getBytes(StandardCharsets.US_ASCII)));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.postern.knock;
+package org.postern.fko;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,17 +12,20 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * fwknop 1.9's knock-sequence cipher: Crypt::CBC 2.29 defaults with Crypt::Rijndael, i.e. a {@code Salted__}
  * header, EVP_BytesToKey(MD5, count 1) key and IV, AES-256-CBC with PKCS#7, the passphrase right-padded with
- * ASCII '0' to 16 characters.
+ * ASCII '0' to 16 characters. One implementation for the client (which encrypts sequences) and the knock
+ * decoder (which decrypts them).
+ *
+ * @since 1.3
  */
-final class SequenceCipher {
+public final class KnockSequenceCipher {
 
-    static final byte[] SALTED = "Salted__".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SALTED = "Salted__".getBytes(StandardCharsets.US_ASCII);
 
-    private SequenceCipher() {
+    private KnockSequenceCipher() {
     }
 
     /** The passphrase as 1.9 uses it: padded with '0' to 16 bytes, longer keys unchanged. */
-    static byte[] padKey(byte[] key) {
+    public static byte[] padKey(byte[] key) {
         if (key.length >= 16) {
             return key.clone();
         }
@@ -37,7 +40,7 @@ final class SequenceCipher {
      *
      * @return the plaintext, or null when the data does not start with {@code Salted__}
      */
-    static byte[] decrypt(byte[] sequence, byte[] passphrase) {
+    public static byte[] decrypt(byte[] sequence, byte[] passphrase) {
         if (sequence.length < 32 || !Arrays.equals(SALTED, 0, 8, sequence, 0, 8)) {
             return null;
         }
@@ -65,8 +68,11 @@ final class SequenceCipher {
         }
     }
 
-    /** Encrypts as the 1.9 client does, with a given 8-byte salt (tests and the client use this). */
-    static byte[] encrypt(byte[] plaintext, byte[] passphrase, byte[] salt) {
+    /** Encrypts as the 1.9 client does, with a given 8-byte salt. */
+    public static byte[] encrypt(byte[] plaintext, byte[] passphrase, byte[] salt) {
+        if (salt.length != 8) {
+            throw new IllegalArgumentException("salt must be 8 bytes");
+        }
         byte[][] keyIv = deriveKeyIv(padKey(passphrase), salt);
         try {
             Cipher c = Cipher.getInstance("AES/CBC/PKCS5Padding");
@@ -82,7 +88,15 @@ final class SequenceCipher {
         }
     }
 
-    private static byte[][] deriveKeyIv(byte[] pass, byte[] salt) {
+    private static byte[][] deriveKeyIv(byte[] paddedPass, byte[] salt) {
+        try {
+            return deriveKeyIv0(paddedPass, salt);
+        } finally {
+            Arrays.fill(paddedPass, (byte) 0);
+        }
+    }
+
+    private static byte[][] deriveKeyIv0(byte[] pass, byte[] salt) {
         try {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
             byte[] material = new byte[48];
