@@ -4,8 +4,11 @@
 # usage: sudo scripts/perf.sh [--build] [harness options]
 #   --build        build the distribution first (mvn install -DskipTests of the daemon's modules)
 #   harness options (org.postern.itests.netns.LoadHarness):
-#     --runs N (3)  --grants N (2000)  --stanzas N (1000, 0 = skip)  --floods 1000,10000,50000|none
+#     --runs N (3)  --grants N (2000)  --stanzas N (1000, 0 = skip)  --floods 1000,10000,50000,100000,150000|none
+#     --sender-threads N (2: the flood sender's threads, each its own socket; the harness reports what it really sent)
 #     --modes pcap,udp  --timeout S (15, FW_ACCESS_TIMEOUT)  --heap 128m  --jvm-opts OPTS  --jfr  --keep  --smoke  --out DIR (itests/target/perf)
+#     --grants10k   also 10,000 live grants (Postern only, pcap): expiry error by nft monitor delete events, nft
+#                   transactions per opening and per closing (about 2 minutes more)
 #   --cluster      instead: the cluster benchmark (issue 12, org.postern.itests.netns.ClusterBench): the latency the
 #                  cluster check adds per accepted packet, three gateways vs one alone; options --packets N (300)
 #                  --warmup N (30) --out DIR; writes cluster-results.md. Needs root, fwknop, iptables-nft, nc.

@@ -26,7 +26,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String hostname() default "";
 
     @AttributeDefinition(name = "Kinds", description = "Alert kinds mailed: ALL, or a comma list of REPLAY, REFUSAL, "
-            + "GRANT_OPENED, GRANT_CLOSED, CONFIG_ERROR")
+            + "GRANT_OPENED, GRANT_CLOSED, CONFIG_ERROR, FAULT")
     String kinds() default "ALL";
 
     @AttributeDefinition(name = "Burst", description = "Mails of one alert class sent at once before the rate applies")

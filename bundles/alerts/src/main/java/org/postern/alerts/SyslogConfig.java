@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** PID {@code org.postern.alerts.syslog}: alerts to syslog. Without this configuration the sink is off. */
 @ObjectClassDefinition(name = "Postern syslog alerts", description = "Sends the daemon's alerts (replays, refusals, "
-        + "grants, refused reloads) to syslog, rate-limited per class; fwknop 1.9's ALERTING_METHODS syslog")
+        + "grants, refused reloads, faults) to syslog, rate-limited per class; fwknop 1.9's ALERTING_METHODS syslog")
 @interface SyslogConfig {
 
     @AttributeDefinition(name = "Local socket", description = "The local syslog datagram socket (used when host is "
@@ -30,7 +30,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String identity() default "fwknopd";
 
     @AttributeDefinition(name = "Kinds", description = "Alert kinds sent: ALL, or a comma list of REPLAY, REFUSAL, "
-            + "GRANT_OPENED, GRANT_CLOSED, CONFIG_ERROR")
+            + "GRANT_OPENED, GRANT_CLOSED, CONFIG_ERROR, FAULT")
     String kinds() default "ALL";
 
     @AttributeDefinition(name = "Burst", description = "Alerts of one class sent at once before the rate applies")

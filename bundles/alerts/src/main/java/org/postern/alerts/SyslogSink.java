@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Alerts to syslog: the local datagram socket ({@code /dev/log}) or a syslog server over UDP, RFC 3164 or 5424.
- * Severity by kind: CONFIG_ERROR err, REPLAY warning, REFUSAL notice, grants info. Rate-limited per alert class
+ * Severity by kind: CONFIG_ERROR and FAULT err, REPLAY warning, REFUSAL notice, grants info. Rate-limited per alert class
  * ({@link TokenBuckets}); what was suppressed is summed up once a minute. A send failure is logged (at most once
  * a minute) and never reaches the daemon.
  */

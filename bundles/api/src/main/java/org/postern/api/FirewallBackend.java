@@ -1,6 +1,8 @@
 package org.postern.api;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -27,6 +29,52 @@ public interface FirewallBackend {
 
     /** Closes what the grant opened; a rule already gone is not an error. */
     void revoke(AccessGrant grant) throws FirewallException;
+
+    /**
+     * Opens several grants, as {@link #grant} would one after the other, and says which could not be opened.
+     * Per-grant semantics: every grant not in the returned map is applied; every grant in it failed and nothing
+     * of it stays applied; one grant's failure does not undo another's opening. A backend that can apply many
+     * grants in one firewall change (one transaction) overrides this and, when that change fails as a whole,
+     * falls back to one grant at a time so that only the grants that cannot be applied fail. The default calls
+     * {@link #grant} for each (a RuntimeException counts as that grant's failure). Since 1.5.
+     *
+     * @param grants the grants, in the order they were requested (distinct ids)
+     * @return the grants that failed, each with why, in request order; empty when all were applied
+     */
+    default Map<AccessGrant, FirewallException> grantAll(List<AccessGrant> grants) {
+        Map<AccessGrant, FirewallException> failed = new LinkedHashMap<>();
+        for (AccessGrant g : grants) {
+            try {
+                grant(g);
+            } catch (FirewallException e) {
+                failed.put(g, e);
+            } catch (RuntimeException e) {
+                failed.put(g, new FirewallException(String.valueOf(e.getMessage()), e));
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Closes several grants, as {@link #revoke} would one after the other, with the same per-grant semantics as
+     * {@link #grantAll}: the grants in the returned map could not be closed (they may still be open), all others
+     * are closed. The default calls {@link #revoke} for each. Since 1.5.
+     *
+     * @return the grants that could not be closed, each with why; empty when all were closed
+     */
+    default Map<AccessGrant, FirewallException> revokeAll(List<AccessGrant> grants) {
+        Map<AccessGrant, FirewallException> failed = new LinkedHashMap<>();
+        for (AccessGrant g : grants) {
+            try {
+                revoke(g);
+            } catch (FirewallException e) {
+                failed.put(g, e);
+            } catch (RuntimeException e) {
+                failed.put(g, new FirewallException(String.valueOf(e.getMessage()), e));
+            }
+        }
+        return failed;
+    }
 
     /** The backend's live rules as it renders them, one line each (for operators). */
     List<String> list() throws FirewallException;

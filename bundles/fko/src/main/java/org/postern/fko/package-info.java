@@ -4,7 +4,7 @@
  * stateless, no OSGi at run time.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.postern.fko;
 
 import org.osgi.annotation.bundle.Export;

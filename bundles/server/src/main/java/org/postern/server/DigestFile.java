@@ -189,6 +189,15 @@ final class DigestFile implements ReplayCache, AutoCloseable {
 
     @Override
     public boolean addIfAbsent(String digest, ReplayRecord r) throws SpaException {
+        return addIfAbsent(digest, r, true);
+    }
+
+    /**
+     * As {@link #addIfAbsent(String, ReplayRecord)}; with {@code force} false the line is written but its fsync is
+     * left to the next {@link #force()} (group commit: the grant thread makes a batch's digests durable with one
+     * fsync before it applies the batch's grants).
+     */
+    boolean addIfAbsent(String digest, ReplayRecord r, boolean force) throws SpaException {
         if (!digests.add(digest)) {
             return false;
         }
@@ -205,13 +214,35 @@ final class DigestFile implements ReplayCache, AutoCloseable {
                 while (buf.hasRemaining()) {
                     channel.write(buf);
                 }
-                channel.force(false);
+                if (force) {
+                    channel.force(false);
+                } else {
+                    unforced = true;
+                }
             }
             return true;
         } catch (IOException e) {
             // the digest stays known in memory, so this packet and its replays are still refused
             LOG.error("Replay cache {} cannot be written: {}", file, e.toString());
             dropPartialLine(start);
+            throw new SpaException(RefusalReason.REPLAY_CACHE_UNAVAILABLE, "digest file not writable: " + e.getMessage());
+        }
+    }
+
+    /** Guarded by this: lines written since the last fsync. */
+    private boolean unforced;
+
+    /** Makes every digest line written so far durable: one fsync for all of them (nothing to do when none waits). */
+    synchronized void force() throws SpaException {
+        if (!unforced || channel == null) {
+            return;
+        }
+        try {
+            channel.force(false);
+            unforced = false;
+        } catch (IOException e) {
+            // the digests stay known in memory, so their packets and replays are still refused
+            LOG.error("Replay cache {} cannot be written: {}", file, e.toString());
             throw new SpaException(RefusalReason.REPLAY_CACHE_UNAVAILABLE, "digest file not writable: " + e.getMessage());
         }
     }

@@ -79,6 +79,8 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
     private final LiveGrants grants;
     private final Pipeline pipeline;
     private final AlertDispatch alerts = new AlertDispatch();
+    /** Capture sources that fail raise a FAULT alert (checked once a second). */
+    private final CaptureFaults captureFaults = new CaptureFaults(alerts, Clock.systemUTC());
     private final MetricsMBean mbean;
     private final ScheduledThreadPoolExecutor reloader;
     private final AtomicBoolean reloadPending = new AtomicBoolean();
@@ -131,6 +133,7 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
             this.mbean = new MetricsMBean(this::mbeanValues);
             mbean.register();
             watchFiles(config.watchInterval());
+            reloader.scheduleWithFixedDelay(this::checkCaptures, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
             hangup = HangupSignal.install(() -> reloadSoon("SIGHUP"));
             LOG.info("Postern fwknopd ready{}", launch.testMode() ? " (test mode)" : "");
         } catch (ConfigException e) {
@@ -469,6 +472,32 @@ public final class FwknopDaemon implements PacketSink, StanzaCatalog, PolicyCont
 
     void unbindAlertSink(AlertSink s) {
         alerts.remove(s);
+    }
+
+    /** Once a second on the reload thread: the registered capture sources' states (a FAULT alert when one fails). */
+    private void checkCaptures() {
+        List<org.postern.api.CaptureSource> sources = new ArrayList<>();
+        List<org.osgi.framework.ServiceReference<org.postern.api.CaptureSource>> refs = new ArrayList<>();
+        try {
+            refs.addAll(context.getServiceReferences(org.postern.api.CaptureSource.class, null));
+            for (org.osgi.framework.ServiceReference<org.postern.api.CaptureSource> r : refs) {
+                org.postern.api.CaptureSource s = context.getService(r);
+                if (s != null) {
+                    sources.add(s);
+                }
+            }
+            captureFaults.check(sources);
+        } catch (org.osgi.framework.InvalidSyntaxException | RuntimeException e) {
+            LOG.debug("Checking the capture sources failed: {}", e.toString());
+        } finally {
+            for (org.osgi.framework.ServiceReference<org.postern.api.CaptureSource> r : refs) {
+                try {
+                    context.ungetService(r);
+                } catch (RuntimeException e) {
+                    LOG.debug("ungetService: {}", e.toString());
+                }
+            }
+        }
     }
 
     /** Runs command-mode commands (the exec bundle); optional: without it command messages are refused. */

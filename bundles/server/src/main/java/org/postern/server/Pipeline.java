@@ -35,6 +35,10 @@ final class Pipeline implements PacketSink {
     private volatile CommandMode commands;
     private volatile Runnable afterPacket = () -> { };
     private final RefusalLog refusalLog = new RefusalLog(LOG);
+    /** {@link #durable} as the grant thread's prerequisite: one object, so a batch establishes it once. */
+    private final LiveGrants.Prerequisite durable = this::durable;
+    /** Which stanza took each source's last packet, tried first for its next one. */
+    private final StanzaHints hints = new StanzaHints();
     /** Where refusals go as alerts (the daemon's {@link AlertDispatch}); never null. */
     private volatile java.util.function.Consumer<org.postern.api.Alert> alerts = a -> { };
 
@@ -84,26 +88,52 @@ final class Pipeline implements PacketSink {
     public void accept(CapturedPacket packet) {
         long start = System.nanoTime();
         counters.received(packet.captureName());
+        boolean handedOver = false;
         try {
-            process(packet);
+            LiveGrants.Ask ask = admit(packet);
+            if (ask != null) {
+                // the grant thread applies it, with the grants of the packets that come meanwhile (one batch);
+                // this thread goes on with the next packet
+                grants.submit(ask, durable, o -> granted(packet, start, o.refusal()));
+                handedOver = true;
+            }
         } catch (SpaException e) {
-            counters.refused(e.reason());
-            refusalLog.refused(packet, e); // one line each up to 200 a second, then a summary a second
-            alert(packet, e);
+            refused(packet, e);
         } catch (RuntimeException e) {
             counters.refused(RefusalReason.MALFORMED);
             LOG.error("Refused SPA packet from {} ({}): internal error {}", packet.source().getHostAddress(),
                     packet.captureName(), e.toString());
+        } finally {
+            if (!handedOver) {
+                counters.decided(System.nanoTime() - start);
+                afterPacket.run();
+            }
+        }
+    }
+
+    /** On the grant thread: the packet's grant is applied (refusal null), or refused (FIREWALL_FAILED). */
+    private void granted(CapturedPacket packet, long start, SpaException refusal) {
+        try {
+            if (refusal == null) {
+                counters.granted();
+            } else {
+                refused(packet, refusal);
+            }
         } finally {
             counters.decided(System.nanoTime() - start);
             afterPacket.run();
         }
     }
 
+    private void refused(CapturedPacket packet, SpaException e) {
+        counters.refused(e.reason());
+        refusalLog.refused(packet, e); // one line each up to 200 a second, then a summary a second
+        alert(packet, e);
+    }
+
     private void alert(CapturedPacket packet, SpaException e) {
         try {
-            alerts.accept(new org.postern.api.Alert(e.reason() == RefusalReason.REPLAY
-                    ? org.postern.api.Alert.Kind.REPLAY : org.postern.api.Alert.Kind.REFUSAL, clock.instant(),
+            alerts.accept(new org.postern.api.Alert(kindOf(e.reason()), clock.instant(),
                     e.reason(), packet.source().getHostAddress(), "",
                     "Refused SPA packet from " + packet.source().getHostAddress() + ":" + packet.sourcePort() + " ("
                             + packet.captureName() + "): " + e.reason().step() + "/" + e.reason() + ": "
@@ -113,8 +143,38 @@ final class Pipeline implements PacketSink {
         }
     }
 
-    /** Returns the grant, or null in test mode; throws the refusal. */
+    /**
+     * The alert a refusal raises: REPLAY, FAULT when something the daemon depends on failed (the firewall backend
+     * failed or is missing, the replay cache cannot record the digest: the packet was valid), else REFUSAL.
+     */
+    static org.postern.api.Alert.Kind kindOf(RefusalReason r) {
+        return switch (r) {
+            case REPLAY -> org.postern.api.Alert.Kind.REPLAY;
+            case FIREWALL_FAILED, NO_FIREWALL, REPLAY_CACHE_UNAVAILABLE -> org.postern.api.Alert.Kind.FAULT;
+            default -> org.postern.api.Alert.Kind.REFUSAL;
+        };
+    }
+
+    /** Returns the grant, or null in test mode; throws the refusal. Applies the grant on the caller's thread. */
     AccessGrant process(CapturedPacket packet) throws SpaException {
+        LiveGrants.Ask ask = admit(packet);
+        if (ask == null) {
+            return null;
+        }
+        durable();
+        AccessGrant g = grants.open(ask.source(), ask.destination(), ask.ports(), ask.timeoutSeconds(), ask.stanza(),
+                ask.request());
+        counters.granted();
+        return g;
+    }
+
+    /**
+     * Every step but the firewall: the grant the packet asks for, or null when nothing is left to do (test mode,
+     * a command message: both done and counted here); throws the refusal. The packet's digest is written before
+     * this returns an ask, its fsync left to {@link #durable} (run before the grant is applied, once per batch), and
+     * the accept line is logged.
+     */
+    private LiveGrants.Ask admit(CapturedPacket packet) throws SpaException {
         PolicySet p = policy;
         String wire = PreCheck.wire(packet, p);
         String digest = SpaWire.replayDigest(wire);
@@ -122,63 +182,118 @@ final class Pipeline implements PacketSink {
             throw replayed(packet);
         }
         Instant now = clock.instant();
+        Attempt a = new Attempt(packet, wire, digest, p, now);
+        java.util.List<AccessStanza> stanzas = p.stanzas();
+        int hint = hints.lookup(p, packet.source());
+        if (hint >= 0 && hint < stanzas.size()) {
+            // the stanza that took this source's last packet, tried first: safe because every stanza before it has
+            // an HMAC key of its own, so none of them can verify this packet if that one does (StanzaHints)
+            BestRefusal inOrder = a.best;
+            a.best = new BestRefusal(); // its refusal, if any, is offered again in order below
+            Taken t = tryStanza(stanzas.get(hint), a);
+            a.best = inOrder;
+            if (t != null) {
+                return t.ask();
+            }
+        }
+        for (int i = 0; i < stanzas.size(); i++) {
+            Taken t = tryStanza(stanzas.get(i), a);
+            if (t != null) {
+                hints.remember(p, packet.source(), i);
+                return t.ask();
+            }
+        }
+        throw a.best.get() != null ? a.best.get() : new SpaException(RefusalReason.NO_STANZA_MATCHED,
+                "no stanza serves " + packet.source().getHostAddress() + " -> " + packet.destination());
+    }
+
+    /** One packet's way through the stanzas: the best refusal so far, and whether its digest is recorded. */
+    private static final class Attempt {
+        final CapturedPacket packet;
+        final String wire;
+        final String digest;
+        final PolicySet policy;
+        final Instant now;
+        final boolean debug = LOG.isDebugEnabled();
         BestRefusal best = new BestRefusal();
-        boolean recorded = false;
-        for (AccessStanza s : p.stanzas()) {
-            if (!StanzaTrial.serves(s, packet)) {
-                continue;
+        boolean recorded;
+
+        Attempt(CapturedPacket packet, String wire, String digest, PolicySet policy, Instant now) {
+            this.packet = packet;
+            this.wire = wire;
+            this.digest = digest;
+            this.policy = policy;
+            this.now = now;
+        }
+    }
+
+    /** A stanza took the packet: the grant it asks for, or null when nothing is left to do. */
+    private record Taken(LiveGrants.Ask ask) {
+    }
+
+    /** Tries one stanza: null when it does not take the packet (its refusal offered to the attempt's best). */
+    private Taken tryStanza(AccessStanza s, Attempt a) throws SpaException {
+        CapturedPacket packet = a.packet;
+        PolicySet p = a.policy;
+        Instant now = a.now;
+        if (!StanzaTrial.serves(s, packet)) {
+            return null;
+        }
+        if (s.expiredAt(now)) {
+            a.best.offer(expired(trial, s, a.wire), s);
+            return null;
+        }
+        // most stanzas fail at their HMAC: found without a throw (a throw costs microseconds per stanza to unwind)
+        SpaException quick = trial.hmacRefusal(s, a.wire);
+        if (quick != null) {
+            if (a.debug || a.best.wouldKeep(quick.reason(), s)) {
+                a.best.offer(new SpaException(quick.reason(), quick.getMessage() + " [" + s.name() + "]"), s);
             }
-            if (s.expiredAt(now)) {
-                best.offer(expired(trial, s, wire), s);
-                continue;
-            }
-            SpaMessage m;
-            try {
-                m = trial.open(s, wire);
-            } catch (SpaException e) {
-                if (e.reason().step() == RefusalReason.Step.POLICY && !recorded) {
-                    // decrypted, then refused for its GnuPG signature: fwknopd has stored the digest by then
-                    recorded = true;
-                    if (!p.testMode() && !claim(digest, record(packet, now))) {
-                        throw replayed(packet);
-                    }
-                }
-                best.offer(new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"), s);
-                continue;
-            }
-            if (!recorded) {
-                recorded = true;
-                if (!p.testMode() && !claim(digest, record(packet, now))) {
+            return null;
+        }
+        SpaMessage m;
+        try {
+            m = trial.open(s, a.wire);
+        } catch (SpaException e) {
+            if (e.reason().step() == RefusalReason.Step.POLICY && !a.recorded) {
+                // decrypted, then refused for its GnuPG signature: fwknopd has stored the digest by then
+                a.recorded = true;
+                if (!p.testMode() && !claim(a.digest, record(packet, now))) {
                     throw replayed(packet);
                 }
             }
-            PolicyCheck.Decision d;
-            try {
-                d = PolicyCheck.decide(s, m, packet, p, now);
-            } catch (SpaException e) {
-                best.offer(new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"), s);
-                continue;
-            }
-            if (m.type() == org.postern.fko.MessageType.COMMAND) {
-                runCommand(s, m, packet, p);
-                return null;
-            }
-            LOG.info("SPA packet from {} accepted by stanza {}: user {}, message {}, timeout {} s{}",
-                    packet.source().getHostAddress(), s.name(), m.username(), m.message(), d.timeout(),
-                    p.testMode() ? " (test mode: firewall untouched)" : "");
-            if (p.testMode()) {
-                counters.granted();
-                return null;
-            }
-            AccessGrant g = grants.open(d.allow(), packet.destination(), d.ports(), d.timeout(), s.name(),
-                    new GrantRequest(packet.source(), m.timestamp(), m.clientTimeout(), d.timeout(),
-                            d.nat() == null ? null : d.nat().address().getHostAddress(),
-                            d.nat() == null ? 0 : d.nat().port(), s.commandCycle(), d.nat()));
-            counters.granted();
-            return g;
+            a.best.offer(new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"), s);
+            return null;
         }
-        throw best.get() != null ? best.get() : new SpaException(RefusalReason.NO_STANZA_MATCHED,
-                "no stanza serves " + packet.source().getHostAddress() + " -> " + packet.destination());
+        if (!a.recorded) {
+            a.recorded = true;
+            if (!p.testMode() && !claim(a.digest, record(packet, now))) {
+                throw replayed(packet);
+            }
+        }
+        PolicyCheck.Decision d;
+        try {
+            d = PolicyCheck.decide(s, m, packet, p, now);
+        } catch (SpaException e) {
+            a.best.offer(new SpaException(e.reason(), e.getMessage() + " [" + s.name() + "]"), s);
+            return null;
+        }
+        if (m.type() == org.postern.fko.MessageType.COMMAND) {
+            durable();
+            runCommand(s, m, packet, p);
+            return new Taken(null);
+        }
+        LOG.info("SPA packet from {} accepted by stanza {}: user {}, message {}, timeout {} s{}",
+                packet.source().getHostAddress(), s.name(), m.username(), m.message(), d.timeout(),
+                p.testMode() ? " (test mode: firewall untouched)" : "");
+        if (p.testMode()) {
+            counters.granted();
+            return new Taken(null);
+        }
+        return new Taken(new LiveGrants.Ask(d.allow(), packet.destination(), d.ports(), d.timeout(), s.name(),
+                new GrantRequest(packet.source(), m.timestamp(), m.clientTimeout(), d.timeout(),
+                        d.nat() == null ? null : d.nat().address().getHostAddress(),
+                        d.nat() == null ? 0 : d.nat().port(), s.commandCycle(), d.nat())));
     }
 
     /**
@@ -244,11 +359,19 @@ final class Pipeline implements PacketSink {
      * The local record comes first, so this gateway never accepts a packet twice whatever the cluster says.
      */
     private boolean claim(String digest, ReplayRecord r) throws SpaException {
-        if (!replay.addIfAbsent(digest, r)) {
+        // the digest file's fsync waits for durable(): once per batch of grants, before they are applied
+        if (!(replay instanceof DigestFile d ? d.addIfAbsent(digest, r, false) : replay.addIfAbsent(digest, r))) {
             return false;
         }
         org.postern.api.SharedReplayGuard g = sharedReplay;
         return g == null || g.claim(digest, r);
+    }
+
+    /** Makes the digests recorded so far durable (one fsync), before anything they admitted is acted on. */
+    private void durable() throws SpaException {
+        if (replay instanceof DigestFile d) {
+            d.force();
+        }
     }
 
     private static SpaException replayed(CapturedPacket packet) {
@@ -273,16 +396,26 @@ final class Pipeline implements PacketSink {
                 LOG.debug("Stanza {} does not take the packet: {}/{}: {}", s.name(), r.step(), r,
                         candidate.getMessage());
             }
+            int k = rank(r, s);
+            if (k > rank) {
+                rank = k;
+                best = candidate;
+            }
+        }
+
+        /** Whether a refusal for {@code r} from {@code s} would replace the best so far (else it need not be made). */
+        boolean wouldKeep(RefusalReason r, AccessStanza s) {
+            return rank(r, s) > rank;
+        }
+
+        private static int rank(RefusalReason r, AccessStanza s) {
             // a server_auth refusal comes from a stanza whose key opened the packet: rank it with the policy ones
             int k = (r == RefusalReason.BAD_SERVER_AUTH ? RefusalReason.Step.POLICY : r.step()).ordinal() * 2;
             if (r.step() == RefusalReason.Step.STANZA_TRIAL && s.hmacKey() != null && r != RefusalReason.HMAC_MISMATCH
                     && r != RefusalReason.HMAC_MISSING && r != RefusalReason.CIPHER_UNAVAILABLE) {
                 k++;
             }
-            if (k > rank) {
-                rank = k;
-                best = candidate;
-            }
+            return k;
         }
 
         SpaException get() {

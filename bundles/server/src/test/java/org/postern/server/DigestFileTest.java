@@ -51,6 +51,19 @@ class DigestFileTest {
     }
 
     @Test
+    void anUnforcedDigestIsWrittenAndKnownAndForceMakesItDurable() throws Exception {
+        Path f = dir.resolve("digest.cache");
+        DigestFile c = new DigestFile(f);
+        org.junit.jupiter.api.Assertions.assertTrue(c.addIfAbsent("d1", R, false));
+        org.junit.jupiter.api.Assertions.assertFalse(c.addIfAbsent("d1", R, false), "known at once");
+        org.junit.jupiter.api.Assertions.assertTrue(Files.readString(f).contains("d1 17 10.0.0.1"), "written at once");
+        c.force();
+        c.force(); // nothing waits: no-op
+        c.close();
+        org.junit.jupiter.api.Assertions.assertFalse(new DigestFile(f).addIfAbsent("d1", R), "kept across a restart");
+    }
+
+    @Test
     void rotateRenamesToOldAndStartsEmpty() throws Exception {
         Path f = dir.resolve("digest.cache");
         Files.writeString(f, FWKNOP_FILE);

@@ -168,10 +168,17 @@ class LiveReloadTest {
         return daemon.metrics().refused().getOrDefault(r, 0L);
     }
 
+    /** Waits until n packets are accepted: their grants are applied by the grant thread, after accept returns. */
+    private void applied(long n) {
+        assertTrue(until(Duration.ofSeconds(5), () -> daemon.metrics().accepted() == n),
+                "accepted " + daemon.metrics().accepted() + " of " + n);
+    }
+
     @Test
     void reloadKeepsGrantsAndTheNextPacketFollowsTheNewPolicy() throws Exception {
         start();
         daemon.accept(packet("tcp/22", KEY, HMAC));
+        applied(1);
         assertEquals(1, grants.grants().size());
         AccessGrant kept = grants.grants().get(0);
 
@@ -185,6 +192,7 @@ class LiveReloadTest {
         daemon.accept(packet("tcp/22", KEY, HMAC));
         assertEquals(1, refused(RefusalReason.PORT_NOT_PERMITTED));
         daemon.accept(packet("tcp/2222", KEY, HMAC));
+        applied(2);
         assertEquals(2, grants.grants().size());
         assertTrue(grants.revoke(kept.id()).isPresent(), "still revocable after the reload");
 
@@ -212,7 +220,7 @@ class LiveReloadTest {
         assertEquals(0, s.reloads());
         assertEquals(s, daemon.state());
         daemon.accept(packet("tcp/22", KEY, HMAC)); // the old policy, OPEN_PORTS tcp/22, still in force
-        assertEquals(1, grants.grants().size());
+        assertTrue(until(Duration.ofSeconds(5), () -> grants.grants().size() == 1), "applied by the grant thread");
         assertTrue(until(Duration.ofSeconds(5), () -> alerts.stream().anyMatch(a -> a.kind() == Alert.Kind.CONFIG_ERROR
                 && a.message().contains("MAX_FW_TIMEOUT"))), alerts.toString());
 
@@ -270,6 +278,7 @@ class LiveReloadTest {
         assertEquals(cfg + ":4", v.sources().get("OPEN_PORTS"));
         assertEquals(access + ":1", daemon.stanzas().get(0).sources().get("SOURCE"));
         daemon.accept(packet("tcp/8443", KEY2, HMAC2));
+        applied(1);
         assertEquals(1, grants.grants().size());
         assertEquals("web", grants.grants().get(0).stanza());
 
@@ -288,6 +297,7 @@ class LiveReloadTest {
     void deactivationLeavesTheGrantsOpen() throws Exception {
         start();
         daemon.accept(packet("tcp/22", KEY, HMAC));
+        applied(1);
         daemon.deactivate();
         daemon = null;
         assertEquals(1, grants.grants().size());

@@ -84,6 +84,9 @@ public class StanzaTrialBenchmark {
             if (!StanzaTrial.serves(s, packet)) {
                 continue;
             }
+            if (trial.hmacRefusal(s, wire) != null) {
+                continue; // as the pipeline: an HMAC mismatch without a throw
+            }
             try {
                 return trial.open(s, wire);
             } catch (SpaException e) {

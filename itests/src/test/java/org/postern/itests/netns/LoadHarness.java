@@ -57,8 +57,8 @@ import org.postern.fko.SpaWire;
  * only, the valid blast against 1,000 {@code SOURCE ANY} stanzas. Medians over the runs; one table with ratios,
  * {@code results.md}, {@code results.tsv} and {@code latency.png} in the output directory.
  *
- * <p>Run as root: {@code sudo scripts/perf.sh [--runs 3] [--grants 2000] [--floods 1000,10000,50000|none]
- * [--modes pcap,udp] [--timeout 15] [--heap 128m] [--jvm-opts '-XX:+UseSerialGC'] [--jfr] [--keep] [--smoke] [--out DIR]}. It reports, it never fails
+ * <p>Run as root: {@code sudo scripts/perf.sh [--runs 3] [--grants 2000] [--floods 1000,10000,50000,100000,150000|none]
+ * [--sender-threads 2] [--modes pcap,udp] [--timeout 15] [--heap 128m] [--jvm-opts '-XX:+UseSerialGC'] [--jfr] [--keep] [--smoke] [--grants10k] [--out DIR]}. It reports, it never fails
  * on a number.
  */
 public final class LoadHarness {
@@ -72,7 +72,11 @@ public final class LoadHarness {
     int runs = 3;
     int grants = 2000;
     int stanzas = 1000;
-    List<Integer> floods = List.of(1000, 10000, 50000);
+    List<Integer> floods = List.of(1000, 10000, 50000, 100000, 150000);
+    /** Threads (each its own socket) of the flood sender: one offers about 50,000 pps on a loaded 2-core machine. */
+    int senderThreads = 2;
+    /** Datagrams per second the last flood sender really sent (its own count over its own time). */
+    double lastOffered = Double.NaN;
     List<String> modes = List.of("pcap", "udp");
     int timeout = 15;
     int floodSeconds = 4;
@@ -82,6 +86,8 @@ public final class LoadHarness {
     boolean jfr;
     /** Keeps the daemons' run directories (logs, configs) in /tmp after the run. */
     boolean keep;
+    /** Adds the 10,000-live-grants phase (Postern only, pcap): expiry error and nft transactions per grant. */
+    boolean grants10k;
     Path out = Paths.get("target/perf");
 
     NetnsTestbed bed;
@@ -104,12 +110,14 @@ public final class LoadHarness {
                 case "--grants" -> h.grants = Integer.parseInt(args[++i]);
                 case "--stanzas" -> h.stanzas = Integer.parseInt(args[++i]);
                 case "--floods" -> h.floods = parseInts(args[++i]);
+                case "--sender-threads" -> h.senderThreads = Integer.parseInt(args[++i]);
                 case "--modes" -> h.modes = List.of(args[++i].split(","));
                 case "--timeout" -> h.timeout = Integer.parseInt(args[++i]);
                 case "--heap" -> h.heap = args[++i];
                 case "--jfr" -> h.jfr = true;
                 case "--keep" -> h.keep = true;
                 case "--jvm-opts" -> h.jvmOpts = args[++i];
+                case "--grants10k" -> h.grants10k = true;
                 case "--out" -> h.out = Paths.get(args[++i]);
                 case "--smoke" -> {
                     h.runs = 1;
@@ -172,6 +180,9 @@ public final class LoadHarness {
                         }
                     }
                 }
+            }
+            if (grants10k) {
+                tenThousandGrants();
             }
         } finally {
             monitor.stop();
@@ -302,11 +313,27 @@ public final class LoadHarness {
                 put(mode + " latency at 0 pps lost", daemon, idle.lost);
                 say(prefix + "idle latency " + idle);
                 double bestGarbage = 0;
+                if (!p.floodValid.isEmpty()) {
+                    // not measured: the refusal paths (bad base64, bad HMAC, replays) are cold after the idle phase;
+                    // Postern's JIT compiles them within the first tens of thousands of packets, which otherwise fall
+                    // into the first measured flood. Both daemons get the same.
+                    read(sender(p.flood, "blast", 10_000, 20_000, senderThreads), 120);
+                    settle(() -> refusals(d, postern));
+                }
                 for (int rate : p.floodValid.keySet()) {
                     long before = refusals(d, postern);
                     long f0 = System.nanoTime();
-                    Lat l = latency(p.floodValid.get(rate), p.floodIps.get(rate), 5, p.flood, rate);
-                    long settled = settle(() -> refusals(d, postern));
+                    // when the count last grew, watched from the start: settle() alone starts its clock only after
+                    // latency() returns, which is 10 s later when a valid packet was lost (it waits for the opening)
+                    LastGrowth growth = new LastGrowth(() -> refusals(d, postern));
+                    Lat l;
+                    try {
+                        l = latency(p.floodValid.get(rate), p.floodIps.get(rate), 5, p.flood, rate);
+                        settle(() -> refusals(d, postern));
+                    } finally {
+                        growth.stop();
+                    }
+                    long settled = growth.at();
                     // Postern's last summary line comes up to 1 s after its last refusal: not processing time
                     double secs = Math.max(floodSeconds, (settled - f0) / 1e9 - (postern ? 1.0 : 0));
                     double discarded = (refusals(d, postern) - before) / secs;
@@ -314,10 +341,12 @@ public final class LoadHarness {
                     put(mode + " latency at " + rate + " pps p99 (ms)", daemon, l.p99);
                     put(mode + " latency at " + rate + " pps lost", daemon, l.lost);
                     put(mode + " garbage discarded/s at " + rate + " pps", daemon, discarded);
+                    put(mode + " garbage offered/s at " + rate + " pps", daemon, lastOffered);
                     if (l.lost == 0) {
                         bestGarbage = Math.max(bestGarbage, discarded);
                     }
-                    say(prefix + String.format("flood %d pps: latency %s, garbage discarded %.0f/s", rate, l, discarded));
+                    say(prefix + String.format("flood %d pps (sent %.0f/s): latency %s, garbage discarded %.0f/s", rate,
+                            lastOffered, l, discarded));
                 }
                 if (!p.floodValid.isEmpty()) {
                     put(mode + " garbage discarded/s, 0 valid lost (best)", daemon, bestGarbage);
@@ -367,6 +396,103 @@ public final class LoadHarness {
         }
     }
 
+    /** The grants' lifetime in the 10,000-grant phase: longer than sending them all takes, so all are live at once. */
+    static final int GRANTS_10K_TIMEOUT = 60;
+    static final int GRANTS_10K = 10_000;
+    /** Sent at this rate: below what the daemon takes on a busy 2-core machine, so none is lost. */
+    static final int GRANTS_10K_PACE = 500;
+
+    /**
+     * {@code --grants10k}: Postern only (pcap mode, nftables): 10,000 distinct valid packets (each its own address,
+     * so each its own grant) paced at {@value #GRANTS_10K_PACE}/s, all live at once ({@value #GRANTS_10K_TIMEOUT} s), then the expiry
+     * error of each (Postern's close, the {@code delete} event in {@code nft monitor}, minus opened plus the timeout:
+     * the kernel's own element timeout closes access on time whatever the daemon does, and silently) and the nft
+     * transactions per grant for the openings and for the closings. fwknopd is not run: with 1,000 rules its
+     * {@code iptables -L} listing already overflows and it closes none (see the 1,000-grant rows).
+     */
+    void tenThousandGrants() throws Exception {
+        String daemon = "postern";
+        Path dir = Files.createTempDirectory(work, "postern-10k");
+        String access = "SOURCE ANY\nKEY_BASE64 " + b64(key) + "\nHMAC_KEY_BASE64 " + b64(hmac) + "\nFW_ACCESS_TIMEOUT "
+                + GRANTS_10K_TIMEOUT + "\n";
+        DaemonProcess.writeConfig(dir, bed, false, List.of("FIREWALL_TYPE nftables", "FIREWALL_EXE /usr/sbin/nft"), access);
+        Path c = dir.resolve("fwknopd.conf");
+        Files.writeString(c, Files.readString(c).replace("MAX_SPA_PACKET_AGE 120", "MAX_SPA_PACKET_AGE 3600")
+                .replace("FIREWALL_EXE " + bed.iptables + ";\n", ""));
+        List<String> ips = new ArrayList<>();
+        Path file = write(Files.createTempDirectory(work, "packets-10k").resolve("valid-10k.txt"),
+                valid(GRANTS_10K, ips, key, hmac));
+        DaemonProcess d = DaemonProcess.postern(assembly, dir, bed, false);
+        d.env("JAVA_MAX_MEM", heap);
+        d.env("EXTRA_JAVA_OPTS", jvmOpts);
+        String prefix = "10k grants " + daemon + ": ";
+        try (d) {
+            d.start("Postern fwknopd ready", Duration.ofSeconds(120));
+            if (!Wait.until(Duration.ofSeconds(60), () -> d.logText().contains("Firewall backend in force")
+                    && d.logText().contains("Capture source pcap:fwknopd running"))) {
+                throw new IllegalStateException("Postern did not get its capture and backend; log:\n" + d.logText());
+            }
+            monitor.added.clear();
+            monitor.deleted.clear();
+            long gen0 = monitor.generations.get();
+            read(sender(file, "paced", GRANTS_10K_PACE, ips.size()), 120);
+            Wait.until(Duration.ofSeconds(60), () -> ips.stream().allMatch(monitor.added::containsKey));
+            long genOpen = monitor.generations.get() - gen0;
+            List<Long> opened = new ArrayList<>();
+            for (String ip : ips) {
+                Long a = monitor.added.get(ip);
+                if (a != null) {
+                    opened.add(a);
+                }
+            }
+            Collections.sort(opened);
+            int n = opened.size();
+            double rate = n < 2 ? 0 : (n - 1) / ((opened.get(n - 1) - opened.get(0)) / 1e6);
+            Exec.Result list = bed.srv("nft", "list", "set", "inet", "filter", "postern_allow4");
+            Matcher m = IPV4.matcher(list.out());
+            int live = 0;
+            while (m.find()) {
+                live++;
+            }
+            put("10k grants: opened (of " + GRANTS_10K + ")", daemon, n);
+            put("10k grants: live at once (elements in the set)", daemon, live);
+            put("10k grants: accepted/s (paced at " + GRANTS_10K_PACE + "/s)", daemon, rate);
+            put("10k grants: nft transactions per opening", daemon, n == 0 ? Double.NaN : (double) genOpen / n);
+            say(prefix + String.format("%d of %d opened at %.0f/s, %d live at once, %d nft transactions", n, ips.size(),
+                    rate, live, genOpen));
+            // closings: due = opened + timeout; wait for the delete events (bounded: last due + 30 s)
+            long lastDueMs = (n == 0 ? System.currentTimeMillis() * 1000 : opened.get(n - 1)) / 1000
+                    + GRANTS_10K_TIMEOUT * 1000L;
+            long gen1 = monitor.generations.get();
+            java.util.function.Predicate<String> closed = ip -> monitor.deleted.getOrDefault(ip, 0L)
+                    - monitor.added.get(ip) > GRANTS_10K_TIMEOUT * 500_000L; // a delete after half the lifetime
+            Wait.until(Duration.ofMillis(Math.max(0, lastDueMs - System.currentTimeMillis()) + 30_000),
+                    () -> ips.stream().filter(monitor.added::containsKey).allMatch(closed));
+            long genClose = monitor.generations.get() - gen1;
+            List<Double> err = new ArrayList<>();
+            for (String ip : ips) {
+                Long a = monitor.added.get(ip);
+                Long g = monitor.deleted.get(ip);
+                if (a != null && g != null && closed.test(ip)) {
+                    err.add((g - a) / 1000.0 - GRANTS_10K_TIMEOUT * 1000.0);
+                }
+            }
+            Collections.sort(err);
+            double max = err.isEmpty() ? Double.NaN : err.get(err.size() - 1);
+            put("10k grants: expiry error p50 (ms)", daemon, pct(err, 50));
+            put("10k grants: expiry error p99 (ms)", daemon, pct(err, 99));
+            put("10k grants: expiry error max (ms)", daemon, max);
+            put("10k grants: not closed within timeout + 30 s", daemon, n - err.size());
+            put("10k grants: nft transactions per closing", daemon, err.isEmpty() ? Double.NaN
+                    : (double) genClose / err.size());
+            put("10k grants: RSS (MB)", daemon, rssMb(d));
+            say(prefix + String.format("expiry error p50 %+.0f ms, p99 %+.0f ms, max %+.0f ms, %d not closed; "
+                    + "%d nft transactions for %d closings", pct(err, 50), pct(err, 99), max, n - err.size(), genClose,
+                    err.size()));
+        }
+        say("10k grants: fwknopd not run (it cannot close 1,000 rules, see the 1,000-grant rows)");
+    }
+
     // ---- measurements
 
     record Lat(double p50, double p99, int lost, int n) {
@@ -380,12 +506,18 @@ public final class LoadHarness {
     Lat latency(Path file, List<String> ips, int perSecond, Path flood, int rate) throws Exception {
         Process f = null;
         if (flood != null) {
-            f = sender(flood, "blast", rate, (long) rate * floodSeconds);
+            f = sender(flood, "blast", rate, (long) rate * floodSeconds, senderThreads);
         }
         Process s = sender(file, "paced", perSecond, ips.size());
         List<String> lines = read(s, 120);
         if (f != null) {
-            read(f, 120);
+            lastOffered = Double.NaN;
+            for (String l : read(f, 120)) {
+                String[] w = l.split(" "); // sent N in MS ms
+                if (w.length == 5 && w[0].equals("sent") && Long.parseLong(w[3]) > 0) {
+                    lastOffered = Long.parseLong(w[1]) * 1000.0 / Long.parseLong(w[3]);
+                }
+            }
         }
         Map<String, Long> sent = new LinkedHashMap<>();
         for (String l : lines) {
@@ -500,6 +632,40 @@ public final class LoadHarness {
         return n;
     }
 
+    /** Polls a count every 100 ms on a thread of its own and keeps the time it last grew (bounded: 10 minutes). */
+    static final class LastGrowth {
+        private final Thread thread;
+        private volatile boolean stopped;
+        private volatile long at = System.nanoTime();
+
+        LastGrowth(java.util.function.LongSupplier count) {
+            thread = new Thread(() -> {
+                long last = count.getAsLong();
+                long end = System.nanoTime() + 600_000_000_000L;
+                while (!stopped && System.nanoTime() < end) {
+                    Wait.until(Duration.ofMillis(100), () -> stopped);
+                    long now = count.getAsLong();
+                    if (now != last) {
+                        last = now;
+                        at = System.nanoTime();
+                    }
+                }
+            }, "refusal-count");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            stopped = true;
+            thread.join(10_000);
+        }
+
+        /** System.nanoTime() of the last growth seen (the start when none). */
+        long at() {
+            return at;
+        }
+    }
+
     /** Waits until the refusal count stops growing (2.5 s unchanged, at most 60 s); returns when it last grew. */
     long settle(java.util.function.LongSupplier count) {
         long deadline = System.nanoTime() + 60_000_000_000L;
@@ -533,11 +699,16 @@ public final class LoadHarness {
     }
 
     Process sender(Path file, String mode, double rate, long count) throws IOException {
+        return sender(file, mode, rate, count, 1);
+    }
+
+    /** The sender in the client namespace; {@code threads} > 1 splits a blast over that many sockets. */
+    Process sender(Path file, String mode, double rate, long count, int threads) throws IOException {
         List<String> a = new ArrayList<>(List.of("ip", "netns", "exec", bed.clientNs,
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
                 "-Xmx64m", "-cp", System.getProperty("java.class.path"), UdpBlaster.class.getName(), bed.serverIp,
                 Integer.toString(NetnsTestbed.SPA_PORT), file.toString(), mode, Double.toString(rate),
-                Long.toString(count)));
+                Long.toString(count), Integer.toString(threads)));
         return new ProcessBuilder(a).redirectErrorStream(true).start();
     }
 
@@ -575,6 +746,13 @@ public final class LoadHarness {
     /** {@code nft monitor} in the gateway: the first time each 10.x address is added, in epoch microseconds. */
     static final class Monitor {
         final Map<String, Long> added = new ConcurrentHashMap<>();
+        /**
+         * The last time each 10.x address was deleted: a daemon's revoke (the kernel's own expiry is silent), or the
+         * delete inside a grant's own add-delete-add transaction when no revoke came.
+         */
+        final Map<String, Long> deleted = new ConcurrentHashMap<>();
+        /** nft transactions (new generations) seen. */
+        final java.util.concurrent.atomic.AtomicLong generations = new java.util.concurrent.atomic.AtomicLong();
         private Process process;
 
         void start(NetnsTestbed bed) throws IOException {
@@ -585,13 +763,22 @@ public final class LoadHarness {
                         StandardCharsets.US_ASCII))) {
                     for (String l; (l = r.readLine()) != null;) {
                         Instant now = Instant.now();
-                        if (!l.startsWith("add ")) {
+                        if (l.startsWith("# new generation")) {
+                            generations.incrementAndGet();
+                            continue;
+                        }
+                        boolean add = l.startsWith("add ");
+                        if (!add && !l.startsWith("delete ")) {
                             continue;
                         }
                         long us = now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
                         Matcher m = IPV4.matcher(l);
                         while (m.find()) {
-                            added.putIfAbsent(m.group(), us);
+                            if (add) {
+                                added.putIfAbsent(m.group(), us);
+                            } else {
+                                deleted.put(m.group(), us); // the last: a grant's own transaction deletes too
+                            }
                         }
                     }
                 } catch (IOException e) {

@@ -177,6 +177,16 @@ final class NetnsTestbed implements AutoCloseable {
         create(l);
     }
 
+    /** Deletes the pair of {@code l} (both ends go): a capture interface that vanishes. */
+    void remove(Link l) {
+        must(srv("ip", "link", "del", l.serverIf()));
+    }
+
+    /** Makes the pair of {@code l} again after {@link #remove}, same names and addresses. */
+    void restore(Link l) {
+        create(l);
+    }
+
     private Link create(Link l) {
         must(Exec.run(10, "ip", "link", "add", l.clientIf(), "netns", clientNs, "type", "veth", "peer", "name",
                 l.serverIf(), "netns", serverNs));

@@ -143,7 +143,12 @@ public class IptablesFirewallBackend implements FirewallBackend {
             List<IptablesRule> rules = rulesOf(grant, s);
             IpFamily family = IpFamily.of(grant.source());
             requireFamily(family, s);
-            List<ListedRule> present = listed(family, s);
+            List<ListedRule> present;
+            try {
+                present = listed(family, s);
+            } catch (FirewallException missing) {
+                present = healChain(family, s, missing);
+            }
 
             List<IptablesRule> added = new ArrayList<>();
             for (IptablesRule rule : rules) {
@@ -414,6 +419,28 @@ public class IptablesFirewallBackend implements FirewallBackend {
             }
             LOG.info("Added jump rule from chain: {} to chain: {}", chain.fromChain(), chain.toChain());
         }
+    }
+
+    /**
+     * The chain could not be listed (someone deleted it behind the daemon's back; iptables-nft may call a deleted
+     * chain "incompatible"): makes the chain and its jump rule again, as at start, and lists it; the grant goes on.
+     * Throws the listing's failure when the chain cannot be made.
+     */
+    private List<ListedRule> healChain(IpFamily family, BackendSettings s, FirewallException missing)
+            throws FirewallException {
+        ChainSpec chain = s.inputAccess();
+        if (run(family, chain.chainExists(), s).succeeded()) {
+            throw missing; // the chain is there: listing failed for another reason
+        }
+        LOG.warn("Chain {} ({}) is gone ({}): making it and its jump rule again", chain.toChain(),
+                family == IpFamily.IPV6 ? "ip6tables" : "iptables", missing.getMessage());
+        try {
+            ensureChainAndJump(family, chain, s);
+        } catch (FirewallException e) {
+            throw new FirewallException(missing.getMessage() + "; re-creating it failed: " + e.getMessage(), e);
+        }
+        LOG.info("Chain {} made again", chain.toChain());
+        return listed(family, s);
     }
 
     private void checkCommentMatch(BackendSettings s) {

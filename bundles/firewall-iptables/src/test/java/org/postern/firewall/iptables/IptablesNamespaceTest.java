@@ -151,6 +151,30 @@ class IptablesNamespaceTest {
         }
     }
 
+    /** The chain and its jump deleted behind the backend's back: the next grant makes both again and applies. */
+    @ParameterizedTest
+    @MethodSource("executables")
+    void aGrantMakesADeletedChainAndItsJumpAgain(String iptables) throws Exception {
+        IptablesFirewallBackend backend = new IptablesFirewallBackend(IN_NAMESPACE, settings(iptables, true, true));
+        try {
+            assertTrue(inNamespace(iptables, "-w", "-D", "INPUT", "-j", "FWKNOP_INPUT").succeeded());
+            assertTrue(inNamespace(iptables, "-w", "-F", "FWKNOP_INPUT").succeeded());
+            assertTrue(inNamespace(iptables, "-w", "-X", "FWKNOP_INPUT").succeeded());
+            assertFalse(chainExists(iptables));
+
+            long t = Instant.now().getEpochSecond() + 30;
+            backend.grant(grant("10.9.8.6", "tcp/2222", t));
+            assertTrue(rules(iptables, "INPUT").contains("-A INPUT -j FWKNOP_INPUT"), rules(iptables, "INPUT").toString());
+            assertEquals(List.of("-N FWKNOP_INPUT", "-A FWKNOP_INPUT -s 10.9.8.6/32 -p tcp -m tcp --dport 2222 -m comment "
+                    + "--comment _exp_" + t + " -j ACCEPT"), rules(iptables, "FWKNOP_INPUT"));
+            backend.revoke(grant("10.9.8.6", "tcp/2222", t));
+            assertEquals(List.of("-N FWKNOP_INPUT"), rules(iptables, "FWKNOP_INPUT"));
+        } finally {
+            backend.close();
+        }
+        assertFalse(chainExists(iptables), "chain deleted at exit");
+    }
+
     @ParameterizedTest
     @MethodSource("executables")
     void restartWithoutFlushKeepsLiveRulesAndDropsExpiredOnes(String iptables) throws Exception {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * time even if the daemon is gone; a {@code jump postern_access} at the top of the operator's input chain
  * (default {@code inet filter input}) makes the lookup count where the drop would happen (see
  * {@link NftLayout}). Every change goes through one long-lived {@code nft -i} session ({@link InteractiveNft}),
- * one transaction per grant or revoke.
+ * one transaction per grant or revoke, or per batch of them ({@link #grantAll}, {@link #revokeAll}).
  */
 @Component(service = FirewallBackend.class, configurationPid = NftablesFirewallBackend.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
@@ -176,6 +176,95 @@ public class NftablesFirewallBackend implements FirewallBackend {
                 LOG.info("Removed access element from {} {} for {} {} with expire time of {}", l.table(), l.setFor(e),
                         SetElement.address(e.source()), e.port(), e.expiresAtSecond());
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Many grants in ONE nft transaction (one line to the session): every plain grant's elements are added
+     * together. When that transaction fails (after the repair of a reloaded ruleset), no element of it is applied,
+     * and the grants are tried one at a time so that only those that cannot be applied fail. NAT grants and
+     * grants bound to their destination take their own transactions.
+     */
+    @Override
+    public Map<AccessGrant, FirewallException> grantAll(List<AccessGrant> grants) {
+        return batch(grants, true);
+    }
+
+    /** Many revocations in ONE nft transaction, falling back to one at a time as {@link #grantAll}. */
+    @Override
+    public Map<AccessGrant, FirewallException> revokeAll(List<AccessGrant> grants) {
+        return batch(grants, false);
+    }
+
+    private Map<AccessGrant, FirewallException> batch(List<AccessGrant> grants, boolean add) {
+        Map<AccessGrant, FirewallException> failed = new LinkedHashMap<>();
+        lock.lock();
+        try {
+            NftLayout l;
+            try {
+                l = requireRunning();
+            } catch (FirewallException e) {
+                grants.forEach(g -> failed.put(g, e));
+                return failed;
+            }
+            long now = clock.millis();
+            List<AccessGrant> together = new ArrayList<>();
+            List<AccessGrant> alone = new ArrayList<>();
+            List<SetElement> elements = new ArrayList<>();
+            for (AccessGrant g : grants) {
+                if (g.nat() != null || boundToDestination(g, l) || (add && g.expiresAt().toEpochMilli() <= now)) {
+                    alone.add(g);
+                    continue;
+                }
+                try {
+                    elements.addAll(elementsOf(g, l));
+                    together.add(g);
+                } catch (FirewallException e) {
+                    failed.put(g, e);
+                }
+            }
+            if (together.size() == 1) {
+                alone.add(0, together.remove(0));
+            }
+            if (!together.isEmpty()) {
+                NftSession.Reply reply = session.send(add ? l.addElements(elements, now) : l.removeElements(elements));
+                if (!reply.ok() && add && repairLayout()) {
+                    reply = session.send(layout.addElements(elements, clock.millis()));
+                }
+                if (reply.ok()) {
+                    LOG.debug("{} {} access element(s) of {} grant(s) in one transaction", add ? "Added" : "Removed",
+                            elements.size(), together.size());
+                    for (SetElement e : elements) { // the same lines as one grant at a time
+                        if (add) {
+                            LOG.info("Added access element to {} {} for {} {}, expires at {}", layout.table(),
+                                    layout.setFor(e), SetElement.address(e.source()), e.port(), e.expiresAtSecond());
+                        } else {
+                            LOG.info("Removed access element from {} {} for {} {} with expire time of {}", layout.table(),
+                                    layout.setFor(e), SetElement.address(e.source()), e.port(), e.expiresAtSecond());
+                        }
+                    }
+                } else {
+                    LOG.warn("nft transaction of {} grant(s) failed ({}); applying them one at a time", together.size(),
+                            reply.error());
+                    alone.addAll(together);
+                }
+            }
+            for (AccessGrant g : alone) {
+                try {
+                    if (add) {
+                        grant(g);
+                    } else {
+                        revoke(g);
+                    }
+                } catch (FirewallException e) {
+                    failed.put(g, e);
+                } catch (RuntimeException e) {
+                    failed.put(g, new FirewallException(String.valueOf(e.getMessage()), e));
+                }
+            }
+            return failed;
         } finally {
             lock.unlock();
         }

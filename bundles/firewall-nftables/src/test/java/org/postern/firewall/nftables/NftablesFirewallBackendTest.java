@@ -102,6 +102,59 @@ class NftablesFirewallBackendTest {
                 + "delete element inet filter postern_allow4 { 10.9.8.7 . 17 . 53 }"), nft.sent);
     }
 
+    private static AccessGrant grant(String id, String source, String ports, long seconds) throws Exception {
+        return new AccessGrant(id, InetAddress.getByName(source), null, PortSpec.parseList(ports),
+                NOW.plusSeconds(seconds), "s");
+    }
+
+    @Test
+    void grantAllAndRevokeAllAreOneTransactionEach() throws Exception {
+        ScriptedNft nft = new ScriptedNft().answer("list chain inet filter input", true, HOOKED_INPUT);
+        NftablesFirewallBackend b = backend(nft, settings(false, true));
+        nft.sent.clear();
+        List<AccessGrant> gs = List.of(grant("1", "10.9.8.7", "tcp/22", 30), grant("2", "10.9.8.8", "tcp/22", 40),
+                grant("3", "2001:db8::1", "udp/53", 50));
+        assertEquals(java.util.Map.of(), b.grantAll(gs));
+        assertEquals(1, nft.sent.size(), nft.sent.toString());
+        String line = nft.sent.get(0);
+        assertTrue(line.contains("postern_allow4 { 10.9.8.7 . 6 . 22 timeout 30000ms")
+                && line.contains("postern_allow4 { 10.9.8.8 . 6 . 22 timeout 40000ms")
+                && line.contains("postern_allow6 { 2001:db8:0:0:0:0:0:1 . 17 . 53 timeout 50000ms"), line);
+        nft.sent.clear();
+        assertEquals(java.util.Map.of(), b.revokeAll(gs));
+        assertEquals(1, nft.sent.size(), nft.sent.toString());
+        assertEquals(6, nft.sent.get(0).split("; ").length, nft.sent.get(0));
+    }
+
+    @Test
+    void aFailedBatchIsRetriedOneGrantAtATimeAndOnlyTheBadGrantFails() throws Exception {
+        ScriptedNft nft = new ScriptedNft().answer("list chain inet filter input", true, HOOKED_INPUT);
+        NftablesFirewallBackend b = backend(nft, settings(false, true));
+        // any transaction holding 10.9.8.66 fails (as nft fails the whole transaction); the objects are intact
+        NftSession bad = new NftSession() {
+            @Override
+            public Reply send(String l) {
+                return l.contains("10.9.8.66") ? new Reply(false, "Error: Could not process rule: bad element")
+                        : nft.send(l);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        NftablesFirewallBackend b2 = new NftablesFirewallBackend(settings(false, true), x -> bad, CLOCK);
+        nft.sent.clear();
+        AccessGrant good1 = grant("1", "10.9.8.7", "tcp/22", 30);
+        AccessGrant badOne = grant("2", "10.9.8.66", "tcp/22", 30);
+        AccessGrant good2 = grant("3", "10.9.8.8", "tcp/22", 30);
+        java.util.Map<AccessGrant, FirewallException> failed = b2.grantAll(List.of(good1, badOne, good2));
+        assertEquals(java.util.Set.of(badOne), failed.keySet());
+        assertTrue(failed.get(badOne).getMessage().contains("bad element"), failed.toString());
+        assertEquals(2, nft.sent.stream().filter(l -> l.startsWith("add element") && !l.contains("10.9.8.66")
+                && l.split("; ").length == 3).count(), "the two good grants applied one by one: " + nft.sent);
+        b.close();
+    }
+
     @Test
     void aFailedGrantWithTheObjectsInPlaceThrows() throws Exception {
         ScriptedNft nft = new ScriptedNft().answer("list chain inet filter input", true, HOOKED_INPUT)

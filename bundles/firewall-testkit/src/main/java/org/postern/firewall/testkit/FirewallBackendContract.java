@@ -169,4 +169,18 @@ public abstract class FirewallBackendContract {
         assertEquals(0, linesFor(pair.clientIp6), backend.list().toString());
         assertFalse(pair.reachable(pair.gatewayIp6));
     }
+
+    @Test
+    void grantAllOpensEveryGrantAndRevokeAllClosesThem() throws Exception {
+        AccessGrant four = grant(pair.clientIp4, "tcp/" + NetnsPair.PORT, Duration.ofSeconds(30));
+        AccessGrant six = new AccessGrant("c2", InetAddress.getByName(pair.clientIp6), null,
+                PortSpec.parseList("tcp/" + NetnsPair.PORT), Instant.now().plusSeconds(30), "contract");
+        assertEquals(java.util.Map.of(), backend.grantAll(List.of(four, six)), backend.name() + ": a grant failed");
+        assertTrue(pair.reachable(pair.gatewayIp4), backend.name() + ": grantAll did not open IPv4");
+        assertTrue(pair.reachable(pair.gatewayIp6), backend.name() + ": grantAll did not open IPv6");
+        assertEquals(java.util.Map.of(), backend.revokeAll(List.of(four, six)), backend.name() + ": a revoke failed");
+        assertEquals(0, linesFor(pair.clientIp4) + linesFor(pair.clientIp6), backend.list().toString());
+        assertFalse(pair.reachable(pair.gatewayIp4), "revokeAll did not close IPv4");
+        assertFalse(pair.reachable(pair.gatewayIp6), "revokeAll did not close IPv6");
+    }
 }
