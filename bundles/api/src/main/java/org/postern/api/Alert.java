@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param kind    what happened
  * @param at      when
- * @param reason  the refusal reason for {@link Kind#REPLAY} and {@link Kind#REFUSAL}, else null
+ * @param reason  the refusal reason for {@link Kind#REPLAY}, {@link Kind#REFUSAL} and a {@link Kind#FAULT} that
+ *                refused a packet, else null
  * @param source  the packet's source address (or the grant's), or empty
  * @param stanza  the access stanza concerned, or empty
  * @param message one line, as the daemon logs it (never key material)
