@@ -42,17 +42,7 @@ public interface FirewallBackend {
      * @return the grants that failed, each with why, in request order; empty when all were applied
      */
     default Map<AccessGrant, FirewallException> grantAll(List<AccessGrant> grants) {
-        Map<AccessGrant, FirewallException> failed = new LinkedHashMap<>();
-        for (AccessGrant g : grants) {
-            try {
-                grant(g);
-            } catch (FirewallException e) {
-                failed.put(g, e);
-            } catch (RuntimeException e) {
-                failed.put(g, new FirewallException(String.valueOf(e.getMessage()), e));
-            }
-        }
-        return failed;
+        return oneByOne(grants, true);
     }
 
     /**
@@ -63,10 +53,19 @@ public interface FirewallBackend {
      * @return the grants that could not be closed, each with why; empty when all were closed
      */
     default Map<AccessGrant, FirewallException> revokeAll(List<AccessGrant> grants) {
+        return oneByOne(grants, false);
+    }
+
+    /** {@link #grant} (open) or {@link #revoke} each grant, collecting the failures in request order. */
+    private Map<AccessGrant, FirewallException> oneByOne(List<AccessGrant> grants, boolean open) {
         Map<AccessGrant, FirewallException> failed = new LinkedHashMap<>();
         for (AccessGrant g : grants) {
             try {
-                revoke(g);
+                if (open) {
+                    grant(g);
+                } else {
+                    revoke(g);
+                }
             } catch (FirewallException e) {
                 failed.put(g, e);
             } catch (RuntimeException e) {

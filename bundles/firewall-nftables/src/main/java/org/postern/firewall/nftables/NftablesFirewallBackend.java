@@ -251,19 +251,7 @@ public class NftablesFirewallBackend implements FirewallBackend {
                     alone.addAll(together);
                 }
             }
-            for (AccessGrant g : alone) {
-                try {
-                    if (add) {
-                        grant(g);
-                    } else {
-                        revoke(g);
-                    }
-                } catch (FirewallException e) {
-                    failed.put(g, e);
-                } catch (RuntimeException e) {
-                    failed.put(g, new FirewallException(String.valueOf(e.getMessage()), e));
-                }
-            }
+            failed.putAll(add ? FirewallBackend.super.grantAll(alone) : FirewallBackend.super.revokeAll(alone));
             return failed;
         } finally {
             lock.unlock();
